@@ -1,0 +1,190 @@
+/**
+ * The bridge contract: every call the renderer may make and every event it may receive.
+ *
+ * This file is the single source of truth shared by the preload (Electron), the browser-mode client
+ * (renderer/src/bridge) and the dispatcher in main. It imports nothing of the app (lint enforces it):
+ * only zod, so that main can parse every argument with the very schemas the types come from.
+ */
+import { z } from 'zod';
+
+/** The name under which the preload exposes the bridge on `window`. */
+export const BRIDGE_GLOBAL = 'dutydesk';
+/** Electron IPC channel for calls (ipcRenderer.invoke -> ipcMain.handle). */
+export const BRIDGE_CALL_CHANNEL = 'dutydesk:call';
+/** Electron IPC channel for events (webContents.send -> ipcRenderer.on). */
+export const BRIDGE_EVENT_CHANNEL = 'dutydesk:event';
+
+// ---------------------------------------------------------------------------------------------
+// Shared vocabulary
+
+export const locales = ['zh-CN', 'en'] as const;
+export type Locale = (typeof locales)[number];
+
+export const themes = ['dark', 'light'] as const;
+export type Theme = (typeof themes)[number];
+
+/**
+ * The triage queues, in the order the left column shows them. The identifiers follow
+ * ../shared/DESIGN.md; the UI shows the Chinese names (红色预警, 超期未派单, ...).
+ */
+export const queueIds = [
+  'redAlerts',
+  'undispatched',
+  'overdueClosure',
+  'nonStandard',
+  'workPrompts',
+  'silentScenes',
+  'deviceIssues',
+  'syncRate',
+] as const;
+export type QueueId = (typeof queueIds)[number];
+
+export type QueueCounts = Record<QueueId, number>;
+
+export interface QueueCountsSnapshot {
+  counts: QueueCounts;
+  /** Server-clock instant (ISO 8601, UTC) of the newest data the counts were computed from, or null before any sync. */
+  dataAsOf: string | null;
+}
+
+export type ConnectionState = 'online' | 'degraded' | 'offline' | 'unconfigured';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** When the current state began (ISO 8601, UTC, server clock). */
+  since: string;
+  /** The central API base URL the workstation talks to, or null when none is configured. */
+  centralUrl: string | null;
+  /** The last failure in plain words (for the status bar's tooltip), or null. */
+  lastError: string | null;
+}
+
+export type OperatorRole = 'operator' | 'shiftLead';
+
+export interface OperatorSummary {
+  id: string;
+  name: string;
+  role: OperatorRole;
+}
+
+export interface ShellStatus {
+  connection: ConnectionStatus;
+  /** Last successful sync with the central platform (ISO 8601, UTC), or null. */
+  lastSyncAt: string | null;
+  /** The central platform's time when this snapshot was taken (ISO 8601, UTC), or null before it was measured. */
+  serverTime: string | null;
+  /** Actions written locally and not yet confirmed by the central platform. */
+  pendingActions: number;
+  /** Actions the central platform refused; they wait for the operator to retry or discard them. */
+  rejectedActions: number;
+  /** The signed-in operator, or null. */
+  operator: OperatorSummary | null;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** desktop: the Electron window; browser: served on loopback by main/host. */
+  mode: 'desktop' | 'browser';
+  /** Whether this instance runs on the embedded demo district. */
+  demo: boolean;
+  dataDir: string;
+  /** The platform's time zone: every time is shown in it, whatever the machine's zone. */
+  platformTimeZone: string;
+}
+
+export interface Preferences {
+  locale: Locale;
+  theme: Theme;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls: the argument schemas (parsed in main) and the result types
+
+export const preferencesPatchSchema = z
+  .object({
+    locale: z.enum(locales).optional(),
+    theme: z.enum(themes).optional(),
+  })
+  .strict();
+
+export const callSchemas = {
+  getAppInfo: z.tuple([]),
+  getStatus: z.tuple([]),
+  getQueueCounts: z.tuple([]),
+  getPreferences: z.tuple([]),
+  setPreferences: z.tuple([preferencesPatchSchema]),
+} as const;
+
+export type CallName = keyof typeof callSchemas;
+export const callNames = Object.keys(callSchemas) as CallName[];
+
+export type CallArgs<N extends CallName> = z.input<(typeof callSchemas)[N]>;
+export type ParsedCallArgs<N extends CallName> = z.output<(typeof callSchemas)[N]>;
+
+export interface CallResults {
+  getAppInfo: AppInfo;
+  getStatus: ShellStatus;
+  getQueueCounts: QueueCountsSnapshot;
+  getPreferences: Preferences;
+  setPreferences: Preferences;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events pushed from main to every renderer
+
+export interface EventPayloads {
+  status: ShellStatus;
+  queueCounts: QueueCountsSnapshot;
+  preferences: Preferences;
+}
+export type EventName = keyof EventPayloads;
+export const eventNames = ['status', 'queueCounts', 'preferences'] as const satisfies readonly EventName[];
+
+// ---------------------------------------------------------------------------------------------
+// Results: nothing throws across the bridge
+
+export const bridgeErrorCodes = [
+  /** The call name is not part of this contract. */
+  'UNKNOWN_CALL',
+  /** An argument failed validation; the message names the field. */
+  'INVALID_ARGUMENT',
+  /** The request did not carry the per-start token, or came from a foreign origin or frame. */
+  'UNAUTHORIZED',
+  /** The transport could not reach main (browser mode: the host is gone or the network failed). */
+  'UNREACHABLE',
+  /** The call is understood but cannot be served now (for example, a dependency is not ready). */
+  'UNAVAILABLE',
+  /** An unexpected failure inside main; details are in the log. */
+  'INTERNAL',
+] as const;
+export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];
+
+export interface BridgeError {
+  code: BridgeErrorCode;
+  /** Technical detail in English (for logs and the tooltip); the UI shows a localised text chosen by `code`. */
+  message: string;
+}
+
+export type BridgeResult<T> = { ok: true; value: T } | { ok: false; error: BridgeError };
+
+export type Unsubscribe = () => void;
+
+/** The object the renderer talks to: the preload's in Electron, the HTTP/WebSocket client in a browser. */
+export type DutyDeskBridge = {
+  [N in CallName]: (...args: CallArgs<N>) => Promise<BridgeResult<CallResults[N]>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): Unsubscribe;
+};
+
+/** The wire form of a call in browser mode (POST /api/call) and of its IPC equivalent. */
+export interface CallEnvelope {
+  name: string;
+  args: unknown[];
+}
+
+/** The wire form of an event in browser mode (WebSocket message) and IPC. */
+export interface EventEnvelope<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayloads[E];
+}

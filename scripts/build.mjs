@@ -1,0 +1,52 @@
+// Builds every layer: Vite for the renderer, esbuild for main, preload, browser mode and the central server.
+// esbuild (not electron-vite) because the Node side is four plain entry points that need no dev server and
+// esbuild bundles them in well under a second; Vite stays the renderer's own tool.
+import { build as esbuild } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build as viteBuild } from 'vite';
+
+const root = path.resolve(import.meta.dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+
+const nodeEntries = {
+  serve: { entry: 'main/host/serve.ts', out: 'dist/node/serve.cjs' },
+  central: { entry: 'central/cli.ts', out: 'dist/node/central.cjs' },
+  electron: { entry: 'main/electron/main.ts', out: 'dist/electron/main.cjs' },
+  preload: { entry: 'preload/preload.ts', out: 'dist/electron/preload.cjs' },
+};
+
+async function buildNode(name) {
+  const { entry, out } = nodeEntries[name];
+  if (!fs.existsSync(path.join(root, entry))) return;
+  await esbuild({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    sourcemap: 'linked',
+    // Native or runtime-provided modules stay outside the bundle; ws's optional native helpers too.
+    external: ['electron', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
+    define: { __DUTYDESK_VERSION__: JSON.stringify(pkg.version) },
+    logLevel: 'warning',
+  });
+}
+
+async function buildRenderer() {
+  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+const started = performance.now();
+if (values.only) {
+  if (values.only === 'renderer') await buildRenderer();
+  else if (values.only in nodeEntries) await buildNode(values.only);
+  else throw new Error(`--only must be renderer or one of ${Object.keys(nodeEntries).join(', ')}`);
+} else {
+  await Promise.all([...Object.keys(nodeEntries).map(buildNode), buildRenderer()]);
+}
+console.error(`built in ${Math.round(performance.now() - started)} ms`);
