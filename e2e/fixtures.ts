@@ -19,15 +19,22 @@ const repoRoot = path.resolve(import.meta.dirname, '..');
 /** Starts browser mode (`dist/node/serve.cjs`, built by `npm run build`) and waits for its ready line. */
 export async function startServedApp(extraArgs: string[] = ['--demo']): Promise<ServedApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-e2e-'));
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist/node/serve.cjs'), '--data-dir', dataDir, ...extraArgs], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'dist/node/serve.cjs'), '--data-dir', dataDir, ...extraArgs],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`browser mode did not start in 30 s: ${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`browser mode did not start in 30 s: ${stderr}`)),
+      30_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const match = /DutyDesk ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(stdout);
@@ -64,6 +71,8 @@ export async function stopServedApp(app: ServedApp): Promise<void> {
 /** `app`: one browser-mode instance on the demo district per test file worker. */
 export const test = base.extend<object, { app: ServedApp }>({
   app: [
+    // Playwright requires an object pattern for a fixture's first argument, even an empty one.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const app = await startServedApp();
       await use(app);

@@ -19,8 +19,9 @@ export const coreLayer = {
             message: 'main/core must not import electron: keep core plain Node.',
           },
           {
-            regex: '(^|/)(host|electron)(/|$)',
-            message: 'main/core must not import main/host or main/electron: they depend on core, not the other way.',
+            regex: '^\\.{1,2}/(.*/)?(host|electron)(/|$)',
+            message:
+              'main/core must not import main/host or main/electron: they depend on core, not the other way.',
           },
         ],
       },
@@ -74,7 +75,9 @@ export const contractLayer = {
     'no-restricted-imports': [
       'error',
       {
-        paths: [{ name: 'electron', message: 'The bridge contract imports nothing of the app, nor electron.' }],
+        paths: [
+          { name: 'electron', message: 'The bridge contract imports nothing of the app, nor electron.' },
+        ],
         patterns: [
           {
             regex: '^(\\.|/|~|@/)',

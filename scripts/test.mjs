@@ -23,7 +23,9 @@ function record(suite, passed, failed, skipped, seconds) {
   totals.passed += passed;
   totals.failed += failed;
   totals.skipped += skipped;
-  lines.push(`${suite.padEnd(24)} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${seconds} s)`);
+  lines.push(
+    `${suite.padEnd(24)} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${seconds} s)`,
+  );
 }
 
 function check(suite, command, args) {
@@ -51,7 +53,12 @@ console.log('\n=== unit (vitest)');
 {
   const output = path.join(resultsDir, 'unit.json');
   fs.rmSync(output, { force: true });
-  const { ok, seconds } = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`]);
+  const { ok, seconds } = run(bin('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${output}`,
+  ]);
   const report = readJson(output);
   if (report) {
     const failed = report.numFailedTests + (ok || report.numFailedTests > 0 ? 0 : 1);

@@ -45,7 +45,10 @@ export const systemClockSources: ClockSources = {
  * clock, so changing the machine's clock while the app runs does not move the platform's time.
  * A measurement replaces the anchor: serverNow = serverMs + roundTrip / 2 at `receivedMono`.
  */
-export function createServerClock(sources: ClockSources = systemClockSources, initialOffsetMs = 0): ServerClock {
+export function createServerClock(
+  sources: ClockSources = systemClockSources,
+  initialOffsetMs = 0,
+): ServerClock {
   const anchorMono = sources.monoNow();
   const anchorWall = sources.wallNow();
   let baseServerMs = anchorWall + initialOffsetMs;
@@ -75,7 +78,9 @@ export function createServerClock(sources: ClockSources = systemClockSources, in
 }
 
 /** A clock that tests move by hand. */
-export function createManualClock(startMs: number): Clock & { set(ms: number): void; advance(ms: number): void } {
+export function createManualClock(
+  startMs: number,
+): Clock & { set(ms: number): void; advance(ms: number): void } {
   let current = startMs;
   return {
     now: () => current,

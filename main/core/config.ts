@@ -13,7 +13,6 @@ export interface WorkstationConfig {
 export const DEFAULT_POLL_INTERVAL_MS = 15_000;
 
 const httpUrl = z
-  .string()
   .url()
   .refine((value) => /^https?:\/\//.test(value), { message: 'must be an http:// or https:// URL' })
   .transform((value) => value.replace(/\/+$/, ''));
@@ -56,6 +55,10 @@ export function resolveConfig(sources: ConfigSources): WorkstationConfig {
   };
 }
 
-export function loadConfig(filePath: string, env: NodeJS.ProcessEnv, centralUrlFlag?: string): WorkstationConfig {
+export function loadConfig(
+  filePath: string,
+  env: NodeJS.ProcessEnv,
+  centralUrlFlag?: string,
+): WorkstationConfig {
   return resolveConfig({ file: readJsonFile(filePath), filePath, env, centralUrlFlag });
 }

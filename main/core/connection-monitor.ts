@@ -63,8 +63,11 @@ export class ConnectionMonitor {
   }
 
   async #loop(): Promise<void> {
-    if (this.#stopped) return;
     await this.checkOnce();
+    this.#scheduleNext();
+  }
+
+  #scheduleNext(): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => void this.#loop(), this.options.intervalMs);
     this.#timer.unref();

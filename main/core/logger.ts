@@ -9,6 +9,12 @@ export interface Logger {
   error(message: string, detail?: unknown): void;
 }
 
+function inline(detail: unknown): string {
+  if (detail === undefined) return '';
+  if (detail instanceof Error) return ` ${detail.message}`;
+  return ` ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`;
+}
+
 function serialise(detail: unknown): unknown {
   if (detail instanceof Error) return { name: detail.name, message: detail.message, stack: detail.stack };
   return detail;
@@ -18,7 +24,10 @@ function serialise(detail: unknown): unknown {
  * JSON lines in `<dataDir>/logs/dutydesk.log` (one object per line: time, level, message, detail);
  * warnings and errors are echoed to stderr so a terminal shows them too.
  */
-export function createFileLogger(logDir: string, echo: (line: string) => void = (line) => console.error(line)): Logger {
+export function createFileLogger(
+  logDir: string,
+  echo: (line: string) => void = (line) => console.error(line),
+): Logger {
   fs.mkdirSync(logDir, { recursive: true });
   const file = path.join(logDir, 'dutydesk.log');
   const write = (level: LogLevel, message: string, detail?: unknown): void => {
@@ -28,7 +37,7 @@ export function createFileLogger(logDir: string, echo: (line: string) => void = 
     } catch {
       // Logging must never take the app down (a full disk is reported elsewhere).
     }
-    if (level !== 'info') echo(`[${level}] ${message}${detail === undefined ? '' : ` ${String(detail)}`}`);
+    if (level !== 'info') echo(`[${level}] ${message}${inline(detail)}`);
   };
   return {
     info: (message, detail) => write('info', message, detail),

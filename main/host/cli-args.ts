@@ -18,11 +18,18 @@ export const SERVE_USAGE = `Usage: npm run serve -- [options]
   --central-url <url> base URL of the central platform's API (overrides config.json)
   --help              this text`;
 
-function integerFlag(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
+function integerFlag(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, got "${value}"`);
   const number = Number(value);
-  if (number < min || number > max) throw new Error(`${name} must be between ${min} and ${max}, got ${number}`);
+  if (number < min || number > max)
+    throw new Error(`${name} must be between ${min} and ${max}, got ${number}`);
   return number;
 }
 
@@ -44,11 +51,13 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       },
     });
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n\n${SERVE_USAGE}`);
+    throw new Error(`${(error as Error).message}\n\n${SERVE_USAGE}`, { cause: error });
   }
   const { values } = parsed;
   if (values.demo && values['central-url'] !== undefined) {
-    throw new Error('--demo and --central-url cannot be used together: the demo brings its own central server');
+    throw new Error(
+      '--demo and --central-url cannot be used together: the demo brings its own central server',
+    );
   }
   return {
     port: integerFlag(values.port, '--port', 0, 65535, 0),

@@ -26,7 +26,11 @@ async function main(): Promise<void> {
 
   let central: RunningCentral | null = null;
   if (args.demo) {
-    central = await startCentral({ port: 0, seed: args.demoSeed, dataDir: path.join(dataDir, 'demo-central') });
+    central = await startCentral({
+      port: 0,
+      seed: args.demoSeed,
+      dataDir: path.join(dataDir, 'demo-central'),
+    });
     logger.info(`demo central server at ${central.url}`);
   }
   const config = loadConfig(paths.config, process.env, central?.url ?? args.centralUrl);

@@ -119,7 +119,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     try {
       body = JSON.parse(await readBody(request, MAX_CALL_BODY_BYTES));
     } catch (error) {
-      refuseJson(response, 400, 'INVALID_ARGUMENT', (error as Error).message);
+      refuseJson(
+        response,
+        error instanceof BodyTooLargeError ? 413 : 400,
+        'INVALID_ARGUMENT',
+        (error as Error).message,
+      );
       return;
     }
     if (typeof body !== 'object' || body === null || !Array.isArray((body as { args?: unknown }).args)) {
@@ -252,6 +257,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 }
 
+class BodyTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`the body exceeds ${limit} bytes`);
+  }
+}
+
 function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -259,8 +270,10 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<string>
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new Error(`the body exceeds ${limit} bytes`));
-        request.destroy();
+        // Keep draining (only token holders get here) so the client reads our answer instead of a reset.
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new BodyTooLargeError(limit));
         return;
       }
       chunks.push(chunk);

@@ -45,7 +45,7 @@ export function createDispatcher(
 ): Dispatch {
   return async (name, args) => {
     if (!isCallName(name)) {
-      return failure('UNKNOWN_CALL', `unknown call ${JSON.stringify(name) ?? String(name)}`);
+      return failure('UNKNOWN_CALL', `unknown call ${typeof name === 'string' ? `"${name}"` : typeof name}`);
     }
     const parsed = callSchemas[name].safeParse(args);
     if (!parsed.success) {
