@@ -101,23 +101,28 @@ export interface Preferences {
 // ---------------------------------------------------------------------------------------------
 // Calls: the argument schemas (parsed in main) and the result types
 
-export const preferencesPatchSchema = z
-  .object({
-    locale: z.enum(locales).optional(),
-    theme: z.enum(themes).optional(),
-  })
-  .strict();
+// The schemas are built inside one function marked pure, so that a bundle which imports only the
+// contract's constants (the renderer's) tree-shakes them, and zod with them, away.
+const buildCallSchemas = () => {
+  const preferencesPatch = z
+    .object({
+      locale: z.enum(locales).optional(),
+      theme: z.enum(themes).optional(),
+    })
+    .strict();
+  return {
+    getAppInfo: z.tuple([]),
+    getStatus: z.tuple([]),
+    getQueueCounts: z.tuple([]),
+    getPreferences: z.tuple([]),
+    setPreferences: z.tuple([preferencesPatch]),
+  } as const;
+};
 
-export const callSchemas = {
-  getAppInfo: z.tuple([]),
-  getStatus: z.tuple([]),
-  getQueueCounts: z.tuple([]),
-  getPreferences: z.tuple([]),
-  setPreferences: z.tuple([preferencesPatchSchema]),
-} as const;
+export const callSchemas = /* @__PURE__ */ buildCallSchemas();
 
 export type CallName = keyof typeof callSchemas;
-export const callNames = Object.keys(callSchemas) as CallName[];
+export const callNames = /* @__PURE__ */ Object.keys(callSchemas) as CallName[];
 
 export type CallArgs<N extends CallName> = z.input<(typeof callSchemas)[N]>;
 export type ParsedCallArgs<N extends CallName> = z.output<(typeof callSchemas)[N]>;

@@ -1,0 +1,184 @@
+import type { Locale } from '../../../preload/contract';
+
+/**
+ * The Chinese table is the reference: every key the UI uses is defined here first, and every other
+ * locale must define exactly the same keys (the type below forbids missing and extra keys; a unit
+ * test checks it again at run time). `{name}` marks a parameter filled in by `translate`.
+ */
+const zhCN = {
+  'app.demoBadge': '演示数据',
+  'app.demoBadgeHint': '运行于内置演示辖区，数据为模拟数据',
+  'app.switchLocale': 'English',
+  'app.switchLocaleHint': '切换界面语言为英文',
+  'app.switchToLight': '浅色主题',
+  'app.switchToLightHint': '切换到浅色主题（适合明亮环境）',
+  'app.switchToDark': '深色主题',
+  'app.switchToDarkHint': '切换到深色主题（适合夜间值班）',
+
+  'queues.heading': '处置队列',
+  'queues.shortcutHint': '按 1–{last} 切换队列，↑↓ 移动',
+  'queues.countLabel': '{count} 条',
+  'queues.countUnknown': '计数未知',
+  'queue.redAlerts': '红色预警',
+  'queue.undispatched': '超期未派单',
+  'queue.overdueClosure': '超期未结案',
+  'queue.nonStandard': '填报不规范',
+  'queue.workPrompts': '工作提示',
+  'queue.silentScenes': '静默场景',
+  'queue.deviceIssues': '设备离线',
+  'queue.syncRate': '同步率异常',
+
+  'area.dataAsOf': '数据截至 {time}',
+  'area.neverSynced': '尚未同步',
+  'area.emptyTitle': '暂无数据',
+  'area.emptyDetail': '队列将在同步后填充。',
+
+  'status.connection': '中心平台',
+  'connection.online': '在线',
+  'connection.degraded': '降级',
+  'connection.offline': '离线',
+  'connection.unconfigured': '未配置',
+  'status.since': '自 {time}',
+  'status.centralUrl': '中心地址：{url}',
+  'status.noCentralUrl': '未配置中心平台地址',
+  'status.lastError': '最近错误：{error}',
+  'status.lastSync': '最近同步',
+  'status.neverSynced': '从未',
+  'status.serverTime': '服务器时间',
+  'status.timeZone': '时区：{zone}',
+  'status.pending': '待上传',
+  'status.pendingHint': '已在本机记录、尚未被中心平台确认的操作',
+  'status.rejected': '被拒',
+  'status.rejectedHint': '被中心平台拒绝、等待重试或放弃的操作',
+  'status.operator': '值班员',
+  'status.signedOut': '未登录',
+  'status.operatorName': '{name}（{role}）',
+  'status.unknown': '—',
+  'status.appDetails': '{mode} · 版本 {version} · 数据目录：{dataDir}',
+  'role.operator': '值班员',
+  'role.shiftLead': '值班长',
+  'mode.desktop': '桌面模式',
+  'mode.browser': '浏览器模式',
+
+  'call.getAppInfo': '读取应用信息',
+  'call.getStatus': '读取运行状态',
+  'call.getQueueCounts': '读取队列计数',
+  'call.getPreferences': '读取偏好设置',
+  'call.setPreferences': '保存偏好设置',
+  'error.callFailed': '{action}失败：{reason}',
+  'error.actionSeparator': '、',
+  'error.UNKNOWN_CALL': '值班台服务不认识此请求，页面与服务的版本可能不一致。',
+  'error.INVALID_ARGUMENT': '请求参数无效（程序错误），详情见技术细节。',
+  'error.UNAUTHORIZED': '访问令牌无效或已过期，请打开 DutyDesk 启动时打印的完整链接。',
+  'error.UNREACHABLE': '无法连接到值班台服务，请确认 DutyDesk 仍在运行。',
+  'error.UNAVAILABLE': '该功能暂时不可用，请稍后再试。',
+  'error.INTERNAL': '值班台服务内部出错，详情见日志。',
+  'error.details': '技术细节',
+  'error.dismiss': '关闭',
+  'link.down': '与值班台服务的实时连接已中断，正在自动重连…',
+
+  'token.title': '需要访问令牌',
+  'token.body': '请打开 DutyDesk 启动时打印的完整链接（含 ?token=）。',
+
+  'crash.title': '界面出现意外错误',
+  'crash.reload': '重新加载',
+} as const;
+
+export type MessageKey = keyof typeof zhCN;
+export type MessageTable = Readonly<Record<MessageKey, string>>;
+
+const en: MessageTable = {
+  'app.demoBadge': 'Demo data',
+  'app.demoBadgeHint': 'Running on the embedded demo district: the data is simulated',
+  'app.switchLocale': '中文',
+  'app.switchLocaleHint': 'Switch the interface language to Chinese',
+  'app.switchToLight': 'Light theme',
+  'app.switchToLightHint': 'Switch to the light theme (for a bright room)',
+  'app.switchToDark': 'Dark theme',
+  'app.switchToDarkHint': 'Switch to the dark theme (for night shifts)',
+
+  'queues.heading': 'Queues',
+  'queues.shortcutHint': 'Keys 1–{last} switch queues, ↑↓ move',
+  'queues.countLabel': '{count} items',
+  'queues.countUnknown': 'count unknown',
+  'queue.redAlerts': 'Red alerts',
+  'queue.undispatched': 'Undispatched > 1 h',
+  'queue.overdueClosure': 'Overdue closure',
+  'queue.nonStandard': 'Non-standard records',
+  'queue.workPrompts': 'Work prompts',
+  'queue.silentScenes': 'Silent scenes',
+  'queue.deviceIssues': 'Devices offline',
+  'queue.syncRate': 'Sync rate low',
+
+  'area.dataAsOf': 'Data as of {time}',
+  'area.neverSynced': 'Not synced yet',
+  'area.emptyTitle': 'Nothing here yet',
+  'area.emptyDetail': 'The queue fills after sync.',
+
+  'status.connection': 'Central platform',
+  'connection.online': 'Online',
+  'connection.degraded': 'Degraded',
+  'connection.offline': 'Offline',
+  'connection.unconfigured': 'Not configured',
+  'status.since': 'since {time}',
+  'status.centralUrl': 'Central URL: {url}',
+  'status.noCentralUrl': 'No central platform URL is configured',
+  'status.lastError': 'Last error: {error}',
+  'status.lastSync': 'Last sync',
+  'status.neverSynced': 'never',
+  'status.serverTime': 'Server time',
+  'status.timeZone': 'Time zone: {zone}',
+  'status.pending': 'Pending',
+  'status.pendingHint': 'Actions recorded here and not yet confirmed by the central platform',
+  'status.rejected': 'Rejected',
+  'status.rejectedHint': 'Actions the central platform refused, waiting to be retried or discarded',
+  'status.operator': 'Operator',
+  'status.signedOut': 'Not signed in',
+  'status.operatorName': '{name} ({role})',
+  'status.unknown': '—',
+  'status.appDetails': '{mode} · version {version} · data directory: {dataDir}',
+  'role.operator': 'Operator',
+  'role.shiftLead': 'Shift lead',
+  'mode.desktop': 'Desktop mode',
+  'mode.browser': 'Browser mode',
+
+  'call.getAppInfo': 'Reading the app information',
+  'call.getStatus': 'Reading the status',
+  'call.getQueueCounts': 'Reading the queue counts',
+  'call.getPreferences': 'Reading the preferences',
+  'call.setPreferences': 'Saving the preferences',
+  'error.callFailed': '{action} failed: {reason}',
+  'error.actionSeparator': ', ',
+  'error.UNKNOWN_CALL':
+    'The DutyDesk service does not know this request: the page and the service may be different versions.',
+  'error.INVALID_ARGUMENT': 'The request was invalid (a program error); see the technical details.',
+  'error.UNAUTHORIZED':
+    'The access token is invalid or has expired: open the full link DutyDesk printed when it started.',
+  'error.UNREACHABLE': 'Cannot reach the DutyDesk service: check that DutyDesk is still running.',
+  'error.UNAVAILABLE': 'This is not available right now; try again shortly.',
+  'error.INTERNAL': 'DutyDesk failed internally; the log has the details.',
+  'error.details': 'Technical details',
+  'error.dismiss': 'Dismiss',
+  'link.down': 'The live connection to the DutyDesk service was lost; reconnecting…',
+
+  'token.title': 'Access token required',
+  'token.body': 'Open the full link DutyDesk printed when it started (with ?token=).',
+
+  'crash.title': 'The interface hit an unexpected error',
+  'crash.reload': 'Reload',
+};
+
+export const messageTables: Readonly<Record<Locale, MessageTable>> = { 'zh-CN': zhCN, en };
+
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/** The text of `key` in `locale`, with each `{name}` replaced by `params.name` (unknown names stay visible). */
+export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
+  const template = messageTables[locale][key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : placeholder,
+  );
+}
+
+export type Translate = (key: MessageKey, params?: MessageParams) => string;
