@@ -293,6 +293,9 @@ test('an unreachable service shows a localised alert and the frame stays up', as
 });
 
 test('a refused token shows the token message by its error code', async ({ app, page }) => {
+  // The event socket would bring a status event (the connection monitor's) that clears the failed status
+  // read; a socket that stays silent keeps this test about the refused calls alone.
+  await page.routeWebSocket('**/api/events**', () => undefined);
   await page.route('**/api/call', (route) =>
     route.fulfill({
       status: 401,

@@ -3,7 +3,7 @@
  * Request -> Response, so Vitest runs it in Node. The CSP travels as a response header of every file:
  * pages loaded from a custom protocol obey the headers its handler returns.
  */
-import path from 'node:path';
+import { contentTypeOf } from '../core/content-types';
 import { contentSecurityPolicy } from '../core/csp';
 import type { Logger } from '../core/logger';
 import { resolveAppFile } from './policy';
@@ -15,32 +15,15 @@ export interface AppProtocolOptions {
   logger: Pick<Logger, 'warn'>;
 }
 
-/** The file types the renderer's build emits, as browser mode serves them (main/host/server.ts). */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-};
-
 const MISSING_FILE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
 
 function errorCode(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
-export function createAppProtocolHandler(options: AppProtocolOptions): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  options: AppProtocolOptions,
+): (request: Request) => Promise<Response> {
   const baseHeaders = {
     // Desktop mode talks to main over IPC only, so the page may connect nowhere but itself.
     'content-security-policy': contentSecurityPolicy(),
@@ -62,7 +45,7 @@ export function createAppProtocolHandler(options: AppProtocolOptions): (request:
       options.logger.warn(`app protocol could not read ${file}`, error);
       return plain(500, 'could not read the file');
     }
-    const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const contentType = contentTypeOf(file);
     return new Response(request.method === 'HEAD' ? null : body, {
       status: 200,
       headers: { ...baseHeaders, 'content-type': contentType, 'content-length': String(body.byteLength) },

@@ -66,7 +66,10 @@ export function isExternalWebUrl(url: string): boolean {
  * window.open and target=_blank never create a window inside DutyDesk. A web link is handed to the
  * operator's browser; anything else is dropped.
  */
-export function decideWindowOpen(url: string, openExternal: (url: string) => void): WindowOpenHandlerResponse {
+export function decideWindowOpen(
+  url: string,
+  openExternal: (url: string) => void,
+): WindowOpenHandlerResponse {
   if (isExternalWebUrl(url)) openExternal(url);
   return { action: 'deny' };
 }
@@ -135,7 +138,8 @@ export function resolveAppFile(
   const root = pathApi.resolve(rendererRoot);
   const file = pathApi.resolve(root, `.${decoded === '/' || decoded === '' ? '/index.html' : decoded}`);
   const relative = pathApi.relative(root, file);
-  const escapes = relative === '..' || relative.startsWith(`..${pathApi.sep}`) || pathApi.isAbsolute(relative);
+  const escapes =
+    relative === '..' || relative.startsWith(`..${pathApi.sep}`) || pathApi.isAbsolute(relative);
   if (relative === '' || escapes) return null;
   return file;
 }
@@ -160,7 +164,10 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-export function mainWindowOptions(preloadPath: string, iconPath: string | undefined): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preloadPath: string,
+  iconPath: string | undefined,
+): BrowserWindowConstructorOptions {
   return {
     title: '值班台 DutyDesk',
     width: 1440,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BridgeErrorCode, BridgeResult, EventEnvelope } from '../../preload/contract';
 import type { Dispatch } from '../core/bridge/dispatcher';
+import { contentTypeOf } from '../core/content-types';
 import { contentSecurityPolicy } from '../core/csp';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
@@ -32,23 +33,6 @@ export interface RunningHost {
 
 const MAX_CALL_BODY_BYTES = 1024 * 1024;
 const SOCKET_PING_MS = 20_000;
-
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-};
 
 /**
  * Browser mode: serves the built renderer and the bridge contract on 127.0.0.1 only.
@@ -157,7 +141,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const isPage = file.endsWith('.html');
       response.writeHead(200, {
         ...baseHeaders,
-        'content-type': MIME_TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(file),
         // Hashed assets may be cached; the page itself must always be fresh.
         'cache-control': isPage ? 'no-store' : 'private, max-age=31536000, immutable',
         ...(isPage
