@@ -22,7 +22,10 @@ export interface RunningCentral {
 }
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   response.end(JSON.stringify(body));
 }
 
@@ -38,7 +41,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       sendJson(response, 200, { serverTime: new Date().toISOString() });
       return;
     }
-    sendJson(response, 404, { code: 'NOT_FOUND', message: `no route ${request.method ?? ''} ${url.pathname}` });
+    sendJson(response, 404, {
+      code: 'NOT_FOUND',
+      message: `no route ${request.method ?? ''} ${url.pathname}`,
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
