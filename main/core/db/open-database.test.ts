@@ -14,7 +14,8 @@ const testMigrations: Migration[] = [
     up: (db) =>
       db.exec(`CREATE TABLE outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, mutation_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, args TEXT NOT NULL,
-        created_at TEXT NOT NULL, operator_id TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL, operator_id TEXT NOT NULL, operator_name TEXT NOT NULL, client_id TEXT NOT NULL,
+        state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
         last_error TEXT, rejected_code TEXT, rejected_message TEXT)`),
   },
   {
@@ -105,7 +106,8 @@ describe('openCacheDatabase', () => {
     const file = tempDbFile();
     const first = openCacheDatabase(file, options()).db;
     const insert = first.prepare(
-      `INSERT INTO outbox (mutation_id, name, args, created_at, operator_id, state) VALUES (?, 'addNote', '{}', '2026-11-23T01:00:00Z', 'op-1', ?)`,
+      `INSERT INTO outbox (mutation_id, name, args, created_at, operator_id, operator_name, client_id, state)
+       VALUES (?, 'addNote', '{}', '2026-11-23T01:00:00Z', 'op-1', '张敏', 'ws-1', ?)`,
     );
     insert.run('m-pending', 'pending');
     insert.run('m-applied', 'applied');

@@ -9,6 +9,8 @@ export interface OutboxRowToRecover {
   args: string;
   created_at: string;
   operator_id: string;
+  operator_name: string;
+  client_id: string;
   state: string;
   attempts: number;
   last_error: string | null;
@@ -66,7 +68,8 @@ function readRecoverableOutbox(file: string): OutboxRowToRecover[] {
     db = new Database(file, { readonly: true, fileMustExist: true });
     return db
       .prepare(
-        `SELECT mutation_id, name, args, created_at, operator_id, state, attempts, last_error, rejected_code, rejected_message
+        `SELECT mutation_id, name, args, created_at, operator_id, operator_name, client_id, state, attempts, last_error,
+                rejected_code, rejected_message
            FROM outbox WHERE state IN ('pending', 'rejected') ORDER BY seq`,
       )
       .all() as OutboxRowToRecover[];
@@ -122,8 +125,10 @@ export function openCacheDatabase(file: string, options: OpenCacheOptions): Open
   }
   if (recovered.length > 0) {
     const insert = db.prepare(
-      `INSERT OR IGNORE INTO outbox (mutation_id, name, args, created_at, operator_id, state, attempts, last_error, rejected_code, rejected_message)
-       VALUES (@mutation_id, @name, @args, @created_at, @operator_id, @state, @attempts, @last_error, @rejected_code, @rejected_message)`,
+      `INSERT OR IGNORE INTO outbox (mutation_id, name, args, created_at, operator_id, operator_name, client_id, state,
+                                     attempts, last_error, rejected_code, rejected_message)
+       VALUES (@mutation_id, @name, @args, @created_at, @operator_id, @operator_name, @client_id, @state,
+               @attempts, @last_error, @rejected_code, @rejected_message)`,
     );
     db.transaction(() => {
       for (const row of recovered) insert.run(row);

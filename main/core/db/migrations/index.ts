@@ -1,0 +1,5 @@
+import type { Migration } from '../migrate';
+import { m001Initial } from './m001-initial';
+
+/** Every schema version, in order; `migrate` checks that the versions run 1, 2, 3, ... */
+export const cacheMigrations: readonly Migration[] = [m001Initial];

@@ -1,0 +1,190 @@
+/**
+ * HTTP to the central platform (central/openapi.yaml): JSON requests with a time limit and a byte
+ * limit on every body, and every outcome classified, so the sync engine can tell a network outage from
+ * an expired token, a gone cursor or a malformed page, and the network state follows real requests.
+ */
+export type CentralFailure =
+  | { kind: 'network'; message: string }
+  | { kind: 'timeout'; message: string }
+  | { kind: 'unauthorized'; code: string; message: string }
+  | { kind: 'cursorGone'; code: string; message: string }
+  | { kind: 'http'; status: number; code: string | null; message: string }
+  | { kind: 'invalidBody'; message: string };
+
+export class CentralError extends Error {
+  constructor(readonly failure: CentralFailure) {
+    super(failure.message);
+    this.name = 'CentralError';
+  }
+}
+
+export interface RequestOutcome {
+  ok: boolean;
+  roundTripMs: number;
+  failure?: CentralFailure;
+}
+
+export interface CentralClientOptions {
+  baseUrl: string;
+  fetch: typeof globalThis.fetch;
+  monoNow: () => number;
+  timeoutMs: number;
+  /** The largest body accepted from the server, checked while reading, before parsing. */
+  maxBodyBytes: number;
+  /** Told of every request's outcome (feeds the network state). */
+  onOutcome: (outcome: RequestOutcome) => void;
+}
+
+export interface JsonResponse {
+  body: unknown;
+  /** Monotonic instants around the request, for clock-offset measurement. */
+  sentMono: number;
+  receivedMono: number;
+  bytes: number;
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error && 'code' in cause)
+    return `cannot reach the central platform (${String(cause.code)})`;
+  return `the connection to the central platform failed (${(error as Error).message})`;
+}
+
+async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    throw new CentralError({
+      kind: 'invalidBody',
+      message: `the response is ${declared} bytes, over the ${limit}-byte limit`,
+    });
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new CentralError({
+        kind: 'invalidBody',
+        message: `the response exceeds the ${limit}-byte limit`,
+      });
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export class CentralClient {
+  constructor(private readonly options: CentralClientOptions) {}
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    init: { token?: string | null; body?: unknown; timeoutMs?: number; maxBodyBytes?: number } = {},
+  ): Promise<JsonResponse> {
+    const { monoNow } = this.options;
+    const sentMono = monoNow();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const report = (failure?: CentralFailure): void =>
+      this.options.onOutcome({
+        ok: failure === undefined,
+        roundTripMs: monoNow() - sentMono,
+        ...(failure ? { failure } : {}),
+      });
+    try {
+      let response: Response;
+      try {
+        response = await this.options.fetch(`${this.options.baseUrl}${path}`, {
+          method,
+          headers,
+          body: init.body === undefined ? null : JSON.stringify(init.body),
+          signal: AbortSignal.timeout(init.timeoutMs ?? this.options.timeoutMs),
+        });
+      } catch (error) {
+        throw this.#transportError(error);
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = await readLimited(response, init.maxBodyBytes ?? this.options.maxBodyBytes);
+      } catch (error) {
+        throw error instanceof CentralError ? error : this.#transportError(error);
+      }
+      const receivedMono = monoNow();
+      let body: unknown;
+      try {
+        body = JSON.parse(decoder.decode(bytes));
+      } catch (error) {
+        throw new CentralError({
+          kind: 'invalidBody',
+          message: `the central platform answered with malformed JSON (${(error as Error).message})`,
+        });
+      }
+      if (!response.ok) throw new CentralError(classifyStatus(response.status, body));
+      report();
+      return { body, sentMono, receivedMono, bytes: bytes.byteLength };
+    } catch (error) {
+      const failure =
+        error instanceof CentralError ? error.failure : { kind: 'network' as const, message: String(error) };
+      report(failure);
+      throw error instanceof CentralError ? error : new CentralError(failure);
+    }
+  }
+
+  #transportError(error: unknown): CentralError {
+    const name = (error as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return new CentralError({ kind: 'timeout', message: 'the central platform did not answer in time' });
+    }
+    return new CentralError({ kind: 'network', message: describeNetworkError(error) });
+  }
+}
+
+function classifyStatus(status: number, body: unknown): CentralFailure {
+  const code =
+    typeof body === 'object' && body !== null && typeof (body as { code?: unknown }).code === 'string'
+      ? (body as { code: string }).code
+      : null;
+  const serverMessage =
+    typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+      ? (body as { message: string }).message
+      : '';
+  if (status === 401) {
+    return {
+      kind: 'unauthorized',
+      code: code ?? 'TOKEN_INVALID',
+      message: `the session was refused (${code ?? status}) ${serverMessage}`.trim(),
+    };
+  }
+  if (status === 410) {
+    return {
+      kind: 'cursorGone',
+      code: code ?? 'CURSOR_EXPIRED',
+      message: `the sync position is no longer valid: ${serverMessage}`,
+    };
+  }
+  return {
+    kind: 'http',
+    status,
+    code,
+    message: `the central platform answered HTTP ${status}${code ? ` ${code}` : ''} ${serverMessage}`.trim(),
+  };
+}
