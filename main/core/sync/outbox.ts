@@ -285,6 +285,13 @@ export class Outbox {
     this.#recompute(entity, id);
   }
 
+  /** Folds every unfinished effect over its saved base again (after the cache's entities were dropped). */
+  recomputeAll(): void {
+    for (const { entity, id } of this.#statements.allBases.all() as { entity: EntityName; id: string }[]) {
+      this.#recompute(entity, id);
+    }
+  }
+
   static isBased(keys: Set<Key>, entity: string, id: string): boolean {
     return keys.has(keyOf(entity, id));
   }

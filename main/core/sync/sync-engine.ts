@@ -1,0 +1,586 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import type { ServerClock } from '../clock';
+import type { Logger } from '../logger';
+import { NetworkStateTracker, type NetworkStateSnapshot } from '../network-state';
+import { DEFAULT_BACKOFF, fullJitterDelay, type BackoffPolicy } from './backoff';
+import { CacheWriter, tableOf } from './cache-writer';
+import { CentralClient, CentralError } from './central-client';
+import { CircuitBreaker, DEFAULT_CIRCUIT } from './circuit-breaker';
+import { readEventStream } from './event-stream';
+import { Outbox } from './outbox';
+import { entityNames, PageRejected, validatePage, type ValidPage } from './wire';
+
+export interface SyncEngineOptions {
+  db: Database.Database;
+  centralUrl: string;
+  clock: ServerClock;
+  monoNow: () => number;
+  logger: Logger;
+  fetch?: typeof globalThis.fetch;
+  pageLimit?: number;
+  pushBatchSize?: number;
+  pollIntervalMs?: number;
+  requestTimeoutMs?: number;
+  maxPageBytes?: number;
+  /** Listen to GET /events for pokes (off: poll only). */
+  useEventStream?: boolean;
+  heartbeatSilenceMs?: number;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+  /** Told after every committed page, push result and state change. */
+  onUpdate?: (update: SyncUpdate) => void;
+}
+
+export type SyncUpdate =
+  | { kind: 'pageCommitted'; changes: number; phase: ValidPage['phase'] }
+  | { kind: 'outboxChanged' }
+  | { kind: 'state' };
+
+export interface SyncProgress {
+  /** initial: the first full sync is running (open items first, then history). */
+  stage: 'initial' | 'live';
+  /** While initial: whether every open item has arrived (the queues are complete). */
+  openItemsComplete: boolean;
+  recordsApplied: number;
+  bytesReceived: number;
+  rowsPerSecond: number | null;
+  startedAtMs: number | null;
+  completedAtMs: number | null;
+}
+
+export interface SyncSnapshot {
+  network: NetworkStateSnapshot;
+  progress: SyncProgress;
+  lastSuccessMs: number | null;
+  lastError: string | null;
+  signedIn: boolean;
+  sessionExpired: boolean;
+  eventStream: 'connected' | 'connecting' | 'off';
+  outbox: { pending: number; rejected: number };
+}
+
+const pokeSchema = z.object({ cursor: z.string(), serverTime: z.iso.datetime({ offset: true }) });
+const mutationResponseSchema = z.object({
+  results: z.array(
+    z.object({
+      id: z.string(),
+      seq: z.int(),
+      status: z.enum(['applied', 'duplicate', 'rejected']),
+      code: z.string().optional(),
+      message: z.string().optional(),
+      expectedSeq: z.int().optional(),
+      original: z
+        .object({
+          status: z.enum(['applied', 'rejected']),
+          code: z.string().optional(),
+          message: z.string().optional(),
+        })
+        .optional(),
+    }),
+  ),
+  cursor: z.string(),
+  serverTime: z.iso.datetime({ offset: true }),
+});
+
+interface SyncStateRow {
+  client_id: string;
+  seq_base: number;
+  cursor: string | null;
+  phase: string;
+  last_success_at: number | null;
+  last_error: string | null;
+  initial_started_at: number | null;
+  initial_completed_at: number | null;
+  records_applied: number;
+  bytes_received: number;
+}
+
+/** A wait that ends early on wake() or stop. */
+class Waiter {
+  #wake: (() => void) | null = null;
+  #woken = false;
+
+  wait(ms: number, stop: AbortSignal): Promise<void> {
+    if (this.#woken || stop.aborted) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        stop.removeEventListener('abort', done);
+        this.#wake = null;
+        this.#woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      stop.addEventListener('abort', done, { once: true });
+      this.#wake = done;
+    });
+  }
+
+  wake(): void {
+    if (this.#wake) this.#wake();
+    else this.#woken = true;
+  }
+}
+
+/**
+ * The sync engine: pulls the change feed into the cache page by page (each page and its cursor in one
+ * transaction), pushes the outbox in order, listens for pokes, and derives the network state from the
+ * outcome of every request. It owns the cache's writer connection; run it off the thread that answers
+ * the bridge (see sync-worker.ts).
+ */
+export class SyncEngine {
+  readonly network: NetworkStateTracker;
+  readonly outbox: Outbox;
+  readonly #db: Database.Database;
+  readonly #writer: CacheWriter;
+  readonly #client: CentralClient;
+  readonly #options: Required<Omit<SyncEngineOptions, 'onUpdate' | 'fetch'>> &
+    Pick<SyncEngineOptions, 'onUpdate'>;
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #pullWaiter = new Waiter();
+  readonly #pushWaiter = new Waiter();
+  readonly #breaker = new CircuitBreaker(DEFAULT_CIRCUIT);
+  #stop = new AbortController();
+  #running: Promise<unknown> | null = null;
+  #eventStream: SyncSnapshot['eventStream'] = 'off';
+  #sessionExpired = false;
+  #rateWindow: { atMono: number; records: number }[] = [];
+  readonly #statements;
+
+  constructor(options: SyncEngineOptions) {
+    this.#options = {
+      pageLimit: 5000,
+      pushBatchSize: 50,
+      pollIntervalMs: 15_000,
+      requestTimeoutMs: 30_000,
+      maxPageBytes: 64 * 1024 * 1024,
+      useEventStream: true,
+      heartbeatSilenceMs: 45_000,
+      backoff: DEFAULT_BACKOFF,
+      random: Math.random,
+      ...options,
+    };
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#db = options.db;
+    this.#writer = new CacheWriter(this.#db);
+    this.outbox = new Outbox(this.#db);
+    this.network = new NetworkStateTracker(options.clock.now());
+    this.#client = new CentralClient({
+      baseUrl: options.centralUrl,
+      fetch: this.#fetch,
+      monoNow: options.monoNow,
+      timeoutMs: this.#options.requestTimeoutMs,
+      maxBodyBytes: this.#options.maxPageBytes,
+      onOutcome: (outcome) => {
+        const now = options.clock.now();
+        const changed = outcome.ok
+          ? this.network.recordSuccess(now, outcome.roundTripMs)
+          : this.network.recordFailure(now, outcome.failure?.message ?? 'request failed');
+        if (changed) this.#notify({ kind: 'state' });
+      },
+    });
+    this.#statements = {
+      state: this.#db.prepare('SELECT * FROM sync_state WHERE id = 1'),
+      token: this.#db.prepare('SELECT token FROM session WHERE id = 1'),
+      expireToken: this.#db.prepare('UPDATE session SET token = NULL WHERE id = 1 AND token = ?'),
+      afterPage: this.#db.prepare(
+        `UPDATE sync_state SET cursor = @cursor, phase = @phase, last_success_at = @now, last_error = NULL,
+           server_offset_ms = @offset, records_applied = records_applied + @records, bytes_received = bytes_received + @bytes,
+           initial_started_at = coalesce(initial_started_at, @now),
+           initial_completed_at = CASE WHEN @caughtUp = 1 THEN coalesce(initial_completed_at, @now) ELSE initial_completed_at END
+         WHERE id = 1`,
+      ),
+      recordError: this.#db.prepare('UPDATE sync_state SET last_error = ?, last_error_at = ? WHERE id = 1'),
+      newClient: this.#db.prepare('UPDATE sync_state SET client_id = ?, seq_base = ? WHERE id = 1'),
+    };
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#stop = new AbortController();
+    const loops = [this.#pullLoop(), this.#pushLoop()];
+    if (this.#options.useEventStream) loops.push(this.#eventLoop());
+    this.#running = Promise.all(loops);
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#running;
+    this.#running = null;
+  }
+
+  /** Pull now (a poke, a sign-in, the operator's request). */
+  pokePull(): void {
+    this.#pullWaiter.wake();
+  }
+
+  /** Push now (a new action was written). */
+  kickPush(): void {
+    this.#pushWaiter.wake();
+  }
+
+  /** A new token arrived (sign-in): everything that waited for one resumes. */
+  sessionRenewed(): void {
+    this.#sessionExpired = false;
+    this.pokePull();
+    this.kickPush();
+  }
+
+  snapshot(): SyncSnapshot {
+    const state = this.#state();
+    return {
+      network: this.network.snapshot(),
+      progress: this.#progress(state),
+      lastSuccessMs: state.last_success_at,
+      lastError: state.last_error,
+      signedIn: this.#token() !== null,
+      sessionExpired: this.#sessionExpired,
+      eventStream: this.#eventStream,
+      outbox: this.outbox.counts(),
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------ pull
+
+  /** Pulls pages until the feed is caught up. Exposed for tests and benchmarks. */
+  async pullUntilCaughtUp(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const page = await this.pullPage();
+      if (page === null) return total;
+      total += page.changes.length;
+      if (!page.hasMore) return total;
+    }
+  }
+
+  /** One page: fetch, validate, then write it and its cursor in one transaction. Null when not signed in. */
+  async pullPage(): Promise<ValidPage | null> {
+    const token = this.#token();
+    if (token === null) return null;
+    const state = this.#state();
+    const query = new URLSearchParams({ limit: String(this.#options.pageLimit) });
+    if (state.cursor === null) query.set('scope', 'open');
+    else query.set('cursor', state.cursor);
+    let response;
+    try {
+      response = await this.#client.request('GET', `/api/v1/changes?${query.toString()}`, { token });
+    } catch (error) {
+      if (error instanceof CentralError && error.failure.kind === 'cursorGone') {
+        this.#startFullResync(error.message);
+        return this.pullPage();
+      }
+      throw this.#handleRequestError(error, token);
+    }
+    let page: ValidPage;
+    try {
+      page = validatePage(response.body);
+    } catch (error) {
+      if (error instanceof PageRejected) {
+        this.#statements.recordError.run(
+          `a page from the central platform was refused: ${error.message}`,
+          this.#options.clock.now(),
+        );
+      }
+      throw error;
+    }
+    this.#options.clock.observe({
+      sentMono: response.sentMono,
+      receivedMono: response.receivedMono,
+      serverMs: page.serverTimeMs,
+    });
+    this.#commitPage(page, response.bytes);
+    this.#notify({ kind: 'pageCommitted', changes: page.changes.length, phase: page.phase });
+    return page;
+  }
+
+  #commitPage(page: ValidPage, bytes: number): void {
+    const now = this.#options.clock.now();
+    this.#db.transaction(() => {
+      this.#writer.apply(page.changes);
+      const based = this.outbox.basedKeys();
+      if (based.size > 0) {
+        for (const change of page.changes) {
+          if (Outbox.isBased(based, change.entity, change.id)) this.outbox.rebase(change.entity, change.id);
+        }
+      }
+      this.#statements.afterPage.run({
+        cursor: page.cursor,
+        phase: page.phase,
+        now,
+        offset: this.#options.clock.offsetMs(),
+        records: page.changes.length,
+        bytes,
+        caughtUp: page.hasMore ? 0 : 1,
+      });
+    })();
+    this.#rateWindow.push({ atMono: this.#options.monoNow(), records: page.changes.length });
+    if (this.#rateWindow.length > 20) this.#rateWindow.shift();
+  }
+
+  /**
+   * The server no longer knows our cursor (410): drop every entity and sync again from scratch. The
+   * outbox stays, and pending local effects are folded over their saved base again at once, so the
+   * operator's unconfirmed actions stay visible through the resync.
+   */
+  #startFullResync(reason: string): void {
+    this.#options.logger.warn(`full resync: ${reason}`);
+    this.#db.transaction(() => {
+      for (const entity of entityNames) this.#db.prepare(`DELETE FROM ${tableOf(entity)}`).run();
+      this.#db
+        .prepare(
+          `UPDATE sync_state SET cursor = NULL, phase = 'initial', initial_started_at = NULL, initial_completed_at = NULL,
+             records_applied = 0, bytes_received = 0, full_resyncs = full_resyncs + 1, last_error = ? WHERE id = 1`,
+        )
+        .run(`full resync: ${reason}`);
+      this.outbox.recomputeAll();
+    })();
+    this.#notify({ kind: 'state' });
+  }
+
+  async #pullLoop(): Promise<void> {
+    const stop = this.#stop.signal;
+    let failures = 0;
+    while (!stop.aborted) {
+      let delay = this.#options.pollIntervalMs;
+      try {
+        const pulled = await this.pullUntilCaughtUp();
+        failures = 0;
+        if (pulled === 0 && this.#token() === null) delay = this.#options.pollIntervalMs;
+      } catch (error) {
+        failures += 1;
+        this.#recordError(error);
+        delay = Math.max(250, fullJitterDelay(failures, this.#options.backoff, this.#options.random));
+      }
+      await this.#pullWaiter.wait(delay, stop);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ push
+
+  /** Sends one batch of pending actions; resolves with how many were completed (applied or rejected). */
+  async pushOnce(): Promise<number> {
+    const token = this.#token();
+    if (token === null) return 0;
+    const batch = this.outbox.pendingBatch(this.#options.pushBatchSize);
+    if (batch.length === 0) return 0;
+    const state = this.#state();
+    const body = {
+      clientId: state.client_id,
+      mutations: batch.map((entry) => ({
+        id: entry.mutationId,
+        seq: entry.seq - state.seq_base,
+        name: entry.name,
+        args: entry.args,
+        createdAt: entry.createdAt,
+      })),
+    };
+    let response;
+    try {
+      response = await this.#client.request('POST', '/api/v1/mutations', { token, body });
+    } catch (error) {
+      this.outbox.markAttemptFailed(
+        batch.map((entry) => entry.mutationId),
+        error instanceof Error ? error.message : String(error),
+      );
+      throw this.#handleRequestError(error, token);
+    }
+    const parsed = mutationResponseSchema.safeParse(response.body);
+    if (!parsed.success)
+      throw new Error('the central platform answered the mutations with an unexpected body');
+    const now = this.#options.clock.now();
+    let completed = 0;
+    for (const result of parsed.data.results) {
+      if (
+        result.status === 'applied' ||
+        (result.status === 'duplicate' && result.original?.status !== 'rejected')
+      ) {
+        this.outbox.markApplied(result.id, now);
+        completed += 1;
+      } else if (result.status === 'duplicate') {
+        this.outbox.markRejected(
+          result.id,
+          result.original?.code ?? 'REJECTED',
+          result.original?.message ?? '',
+          now,
+        );
+        completed += 1;
+      } else if (result.code === 'SEQUENCE_GAP' || result.code === 'SEQUENCE_REUSED') {
+        // The server's record of this workstation's sequence is not ours (a restored server or cache):
+        // continue under a new client id, numbering from the first unfinished action. Mutation ids are
+        // kept, so anything the server already applied comes back `duplicate`, never twice.
+        this.#adoptNewClientId(batch[0]?.seq ?? 1);
+        break;
+      } else {
+        this.outbox.markRejected(result.id, result.code ?? 'REJECTED', result.message ?? '', now);
+        completed += 1;
+      }
+    }
+    this.#notify({ kind: 'outboxChanged' });
+    // The mutations changed the feed; pull so the server's versions replace the local effects soon.
+    this.pokePull();
+    return completed;
+  }
+
+  #adoptNewClientId(firstUnfinishedSeq: number): void {
+    const id = crypto.randomUUID().replaceAll('-', '');
+    this.#statements.newClient.run(id, firstUnfinishedSeq - 1);
+    this.#options.logger.warn(
+      `the central platform lost this workstation's action sequence; continuing as client ${id}`,
+    );
+  }
+
+  async #pushLoop(): Promise<void> {
+    const stop = this.#stop.signal;
+    let failures = 0;
+    while (!stop.aborted) {
+      let delay = this.#options.pollIntervalMs;
+      const now = this.#options.clock.now();
+      if (!this.#breaker.allows(now)) {
+        delay = Math.max(100, (this.#breaker.reopensAtMs(now) ?? now) - now);
+      } else {
+        try {
+          const completed = await this.pushOnce();
+          this.#breaker.recordSuccess();
+          failures = 0;
+          if (completed > 0) continue;
+          if (this.outbox.counts().pending > 0 && this.#token() !== null) delay = 0;
+        } catch (error) {
+          failures += 1;
+          this.#breaker.recordFailure(this.#options.clock.now());
+          this.#recordError(error);
+          // A failed upload is retried on its own schedule, not only when a new action arrives.
+          delay = Math.max(250, fullJitterDelay(failures, this.#options.backoff, this.#options.random));
+        }
+      }
+      await this.#pushWaiter.wait(delay, stop);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- events
+
+  async #eventLoop(): Promise<void> {
+    const stop = this.#stop.signal;
+    let failures = 0;
+    while (!stop.aborted) {
+      const token = this.#token();
+      if (token === null) {
+        this.#setEventStream('off');
+        await this.#pullWaiter.wait(this.#options.pollIntervalMs, stop);
+        continue;
+      }
+      this.#setEventStream('connecting');
+      const end = await readEventStream(
+        {
+          url: `${this.#client.baseUrl}/api/v1/events`,
+          token,
+          fetch: this.#fetch,
+          silenceLimitMs: this.#options.heartbeatSilenceMs,
+          onEvent: (event) => {
+            failures = 0;
+            this.#setEventStream('connected');
+            if (event.event !== 'poke') return;
+            const poke = pokeSchema.safeParse(safeJson(event.data));
+            if (poke.success && poke.data.cursor !== this.#state().cursor) this.pokePull();
+          },
+        },
+        stop,
+      );
+      if (this.#stopped()) break;
+      this.#setEventStream('connecting');
+      if (end === 'unauthorized') this.#sessionExpired = true;
+      if (end === 'silent') this.#options.logger.warn('the event stream fell silent; reconnecting');
+      failures += 1;
+      await sleep(
+        Math.max(500, fullJitterDelay(failures, this.#options.backoff, this.#options.random)),
+        stop,
+      );
+    }
+    this.#setEventStream('off');
+  }
+
+  #setEventStream(state: SyncSnapshot['eventStream']): void {
+    if (this.#eventStream === state) return;
+    this.#eventStream = state;
+    this.#notify({ kind: 'state' });
+  }
+
+  // --------------------------------------------------------------------------------------- helpers
+
+  #handleRequestError(error: unknown, token: string): unknown {
+    if (error instanceof CentralError && error.failure.kind === 'unauthorized') {
+      // The token expired (or was revoked): forget it, keep the operator and every queued action; the
+      // operator is asked to sign in again and the queues resume with the new token.
+      this.#statements.expireToken.run(token);
+      this.#sessionExpired = true;
+      this.#notify({ kind: 'state' });
+    }
+    return error;
+  }
+
+  #recordError(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#statements.recordError.run(message, this.#options.clock.now());
+    this.#notify({ kind: 'state' });
+  }
+
+  /** Read through a method: after an await, flow analysis would still assume the signal is not aborted. */
+  #stopped(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
+  #state(): SyncStateRow {
+    return this.#statements.state.get() as SyncStateRow;
+  }
+
+  #token(): string | null {
+    return (this.#statements.token.get() as { token: string | null } | undefined)?.token ?? null;
+  }
+
+  #progress(state: SyncStateRow): SyncProgress {
+    const window = this.#rateWindow;
+    const first = window[0];
+    const last = window.at(-1);
+    let rowsPerSecond: number | null = null;
+    if (first && last && last.atMono > first.atMono) {
+      const records = window.slice(1).reduce((sum, sample) => sum + sample.records, 0);
+      rowsPerSecond = (records * 1000) / (last.atMono - first.atMono);
+    }
+    return {
+      stage: state.initial_completed_at === null ? 'initial' : 'live',
+      openItemsComplete: state.cursor !== null && state.phase !== 'open' && state.phase !== 'initial',
+      recordsApplied: state.records_applied,
+      bytesReceived: state.bytes_received,
+      rowsPerSecond,
+      startedAtMs: state.initial_started_at,
+      completedAtMs: state.initial_completed_at,
+    };
+  }
+
+  #notify(update: SyncUpdate): void {
+    this.#options.onUpdate?.(update);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop.addEventListener('abort', done, { once: true });
+  });
+}
