@@ -14,9 +14,8 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: {
-          allowDefaultProject: ['*.js', 'eslint/*.js', 'scripts/*.mjs', 'scripts/*.cjs', '.ci/*.mjs'],
-        },
+        // Only TypeScript files are linted with type information; JavaScript files opt out below.
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -38,7 +37,10 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { ...globals.node },
+    },
   },
   {
     files: ['scripts/*.cjs'],

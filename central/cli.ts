@@ -1,29 +1,35 @@
-/** `npm run central -- --port <p> --seed <n>`: the reference central server on its own. */
-import { parseArgs } from 'node:util';
+/**
+ * `npm run central -- --port <p> --seed <n> [--alerts <n>] [--history-days <d>] [--test-admin] [--data-dir <d>]
+ *  [--start-time <iso>] [--freeze-clock] [--faults key=value,...]`: the reference central server on its own.
+ * Prints exactly `central ready at <url>` on stdout once it serves; progress goes to stderr.
+ */
+import { CENTRAL_USAGE, parseCentralArgs } from './cli-args';
+import { isHistoryWorker, runHistoryWorker } from './history-worker';
 import { startCentral } from './server';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    strict: true,
-    options: {
-      port: { type: 'string', default: '0' },
-      seed: { type: 'string', default: '1' },
-      'data-dir': { type: 'string' },
-    },
+  const options = parseCentralArgs(process.argv.slice(2));
+  if (options === 'help') {
+    console.log(CENTRAL_USAGE);
+    return;
+  }
+  // This bundle is also the worker script that generates a large history on the other cores.
+  const central = await startCentral({
+    ...options,
+    historyWorkerScript: process.argv[1],
+    log: (line) => console.error(line),
   });
-  const port = Number(values.port);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be 0-65535, got "${values.port}"`);
-  if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got "${values.seed}"`);
-  const central = await startCentral({ port, seed, dataDir: values['data-dir'] });
   console.log(`central ready at ${central.url}`);
   const stop = (): void => void central.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  console.error(`central could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+if (isHistoryWorker()) {
+  runHistoryWorker();
+} else {
+  main().catch((error: unknown) => {
+    console.error(`central could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -131,10 +131,17 @@ test.describe('on a machine in another time zone', () => {
     await expect(connection).toContainText('在线', { timeout: 20_000 });
     await expect(connection).toHaveAttribute('data-state', 'online');
     await expect(connection).toContainText(/自 \d{2}:\d{2}:\d{2}/);
-    await expect(page.getByTestId('status-last-sync')).toContainText(/\d{2}:\d{2}:\d{2}/);
     await expect(page.getByTestId('status-pending')).toContainText(/待上传\s*\d+/);
     await expect(page.getByTestId('status-rejected')).toContainText(/被拒\s*\d+/);
+    // Nobody has signed in: nothing is synced yet, and the status bar says so rather than inventing a time.
     await expect(page.getByTestId('status-operator')).toContainText('未登录');
+    await expect(page.getByTestId('status-last-sync')).toContainText('从未');
+    // Once an operator signs in (the demo account), the sync runs and the status bar follows.
+    await callBridge(request, app, 'signIn', [{ username: 'zhangmin', password: 'zhangmin-demo' }]);
+    await expect(page.getByTestId('status-operator')).toContainText('张敏', { timeout: 20_000 });
+    await expect(page.getByTestId('status-last-sync')).toContainText(/\d{2}:\d{2}:\d{2}/, {
+      timeout: 20_000,
+    });
 
     // Server time: shown in Asia/Shanghai although the browser runs in New York, and ticking.
     const serverTime = page.getByTestId('status-server-time');
@@ -174,7 +181,9 @@ test('switching to English renders English and persists across a reload', async 
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('button', { name: /Red alerts/ })).toBeVisible();
   await expect(page.getByTestId('status-connection')).toContainText('Online', { timeout: 20_000 });
-  await expect(page.getByTestId('status-operator')).toContainText('Not signed in');
+  // Other tests of this worker share the served app and may have signed in: the label is English either way.
+  await expect(page.getByTestId('status-operator')).toContainText('Operator');
+  await expect(page.getByTestId('status-operator')).not.toContainText('值班员');
   await expect(page.getByTestId('status-server-time')).toContainText(dateTimePattern);
   await expect(page.getByTestId('queue-count-redAlerts')).toHaveText(/^\d+$/);
 
@@ -190,7 +199,12 @@ test('counts follow the queueCounts event, and the event socket reconnects and r
   // Pass the real event socket through, keeping a handle on each one to inject an event and to drop it.
   const sockets: WebSocketRoute[] = [];
   await page.routeWebSocket(/\/api\/events/, (socket) => {
-    socket.connectToServer();
+    const server = socket.connectToServer();
+    // The live sync sends real counts at any moment; only this test's injected counts may reach the page.
+    server.onMessage((message) => {
+      if (typeof message === 'string' && message.includes('"event":"queueCounts"')) return;
+      socket.send(message);
+    });
     sockets.push(socket);
   });
   await page.goto(app.url);
@@ -283,6 +297,8 @@ test('a tab without the token says, Chinese first, how to get in', async ({ app,
 
 test('an unreachable service shows a localised alert and the frame stays up', async ({ app, page }) => {
   await page.route('**/api/call', (route) => route.abort('connectionrefused'));
+  // The service is unreachable as a whole: its event socket brings nothing either.
+  await page.routeWebSocket('**/api/events**', () => undefined);
   await page.goto(app.url);
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('无法连接到值班台服务');

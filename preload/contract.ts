@@ -67,8 +67,25 @@ export interface OperatorSummary {
   role: OperatorRole;
 }
 
+export interface SyncProgress {
+  /** initial: the first full sync is running; live: caught up, following the feed. */
+  stage: 'initial' | 'live';
+  /** While initial: whether every open item has arrived (the queues are complete). */
+  openItemsComplete: boolean;
+  recordsApplied: number;
+  bytesReceived: number;
+  /** Recent rate of the pull, or null when not measured. */
+  rowsPerSecond: number | null;
+}
+
 export interface ShellStatus {
   connection: ConnectionStatus;
+  /** Progress of the sync with the central platform, or null when no platform is configured. */
+  sync: SyncProgress | null;
+  /** The central platform refused the session: the operator keeps working and is asked to sign in again. */
+  sessionExpired: boolean;
+  /** What the operator must be told (the local cache was damaged and rebuilt, a rules override was refused...). */
+  notices: string[];
   /** Last successful sync with the central platform (ISO 8601, UTC), or null. */
   lastSyncAt: string | null;
   /** The central platform's time when this snapshot was taken (ISO 8601, UTC), or null before it was measured. */
@@ -79,6 +96,68 @@ export interface ShellStatus {
   rejectedActions: number;
   /** The signed-in operator, or null. */
   operator: OperatorSummary | null;
+}
+
+/** One row of a triage queue, whatever the entity behind it (alert, scene, device, work prompt). */
+export interface QueueRow {
+  /** Stable across pages: `<entity>:<id>`. */
+  key: string;
+  entity: 'alert' | 'scene' | 'device' | 'workPrompt';
+  id: string;
+  /** Alert level, when the row is an alert. */
+  level: 'red' | 'orange' | 'yellow' | 'blue' | null;
+  title: string;
+  sceneName: string | null;
+  category: string | null;
+  location: string | null;
+  /** The instant the elapsed time counts from (reported, went silent, went offline...). */
+  since: string | null;
+  /** When the row's duty falls due (deadline, prompt due time), or null. */
+  dueAt: string | null;
+  handler: string | null;
+  status: string;
+  /** The operator whose workstation has claimed the item, or null. */
+  claimedBy: string | null;
+  /** What makes the row belong to its queue, in words (missing elements, stage, rate). */
+  detail: string | null;
+}
+
+export interface QueuePage {
+  rows: QueueRow[];
+  /** Rows in the whole queue. */
+  total: number;
+  /** When the data was last synced (ISO), or null before any sync. */
+  dataAsOf: string | null;
+}
+
+export const actionNames = [
+  'verifyAlert',
+  'startMajorLoop',
+  'issueWorkPrompt',
+  'acknowledgeWorkPrompt',
+  'resolveWorkPrompt',
+  'addNote',
+  'claimItem',
+  'releaseItem',
+  'recordHandover',
+] as const;
+export type ActionName = (typeof actionNames)[number];
+
+export type ActionState = 'pending' | 'applied' | 'rejected' | 'discarded';
+
+/** An operator action as the outbox holds it. */
+export interface ActionRecord {
+  mutationId: string;
+  name: ActionName;
+  args: unknown;
+  createdAt: string;
+  operatorId: string;
+  operatorName: string;
+  state: ActionState;
+  attempts: number;
+  lastError: string | null;
+  rejectedCode: string | null;
+  rejectedMessage: string | null;
 }
 
 export interface AppInfo {
@@ -110,12 +189,33 @@ const buildCallSchemas = () => {
       theme: z.enum(themes).optional(),
     })
     .strict();
+  const mutationId = z.string().min(1).max(100);
   return {
     getAppInfo: z.tuple([]),
     getStatus: z.tuple([]),
     getQueueCounts: z.tuple([]),
     getPreferences: z.tuple([]),
     setPreferences: z.tuple([preferencesPatch]),
+    signIn: z.tuple([
+      z
+        .object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) })
+        .strict(),
+    ]),
+    signOut: z.tuple([]),
+    // The action's own arguments are checked by the core against the action's schema.
+    submitAction: z.tuple([z.object({ name: z.enum(actionNames), args: z.unknown() }).strict()]),
+    listUnfinishedActions: z.tuple([]),
+    retryAction: z.tuple([z.object({ mutationId, args: z.unknown() }).strict()]),
+    discardAction: z.tuple([z.object({ mutationId }).strict()]),
+    getQueuePage: z.tuple([
+      z
+        .object({
+          queue: z.enum(queueIds),
+          offset: z.int().min(0).max(10_000_000),
+          limit: z.int().min(1).max(1000),
+        })
+        .strict(),
+    ]),
   } as const;
 };
 
@@ -133,6 +233,13 @@ export interface CallResults {
   getQueueCounts: QueueCountsSnapshot;
   getPreferences: Preferences;
   setPreferences: Preferences;
+  signIn: OperatorSummary;
+  signOut: null;
+  submitAction: ActionRecord;
+  listUnfinishedActions: ActionRecord[];
+  retryAction: ActionRecord;
+  discardAction: null;
+  getQueuePage: QueuePage;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,6 +267,12 @@ export const bridgeErrorCodes = [
   'UNREACHABLE',
   /** The call is understood but cannot be served now (for example, a dependency is not ready). */
   'UNAVAILABLE',
+  /** The central platform refused the operator's credentials. */
+  'SIGN_IN_REFUSED',
+  /** The action needs a signed-in operator. */
+  'NOT_SIGNED_IN',
+  /** The action cannot be taken as asked (its arguments, or the state of what it acts on). */
+  'ACTION_REFUSED',
   /** An unexpected failure inside main; details are in the log. */
   'INTERNAL',
 ] as const;

@@ -4,6 +4,7 @@ import {
   BRIDGE_EVENT_CHANNEL,
   BRIDGE_GLOBAL,
   callNames,
+  type CallName,
   type DutyDeskBridge,
   type ShellStatus,
 } from './contract';
@@ -37,6 +38,9 @@ function sendFromMain(envelope: unknown): void {
 
 const status: ShellStatus = {
   connection: { state: 'online', since: '2025-01-01T00:00:00.000Z', centralUrl: 'http://c', lastError: null },
+  sync: null,
+  sessionExpired: false,
+  notices: [],
   lastSyncAt: null,
   serverTime: null,
   pendingActions: 0,
@@ -60,7 +64,16 @@ describe('preload', () => {
 
   it.each(callNames)('%s invokes the call channel with (name, args)', async (name) => {
     electron.invoke.mockClear();
-    const args = name === 'setPreferences' ? [{ theme: 'light' }] : [];
+    // One sample argument per call that takes one (the preload passes it through; main validates it).
+    const samples: Partial<Record<CallName, unknown[]>> = {
+      setPreferences: [{ theme: 'light' }],
+      signIn: [{ username: 'zhangmin', password: 'secret' }],
+      submitAction: [{ name: 'addNote', args: {} }],
+      retryAction: [{ mutationId: 'm-1', args: {} }],
+      discardAction: [{ mutationId: 'm-1' }],
+      getQueuePage: [{ queue: 'redAlerts', offset: 0, limit: 50 }],
+    };
+    const args = samples[name] ?? [];
     const method = bridge[name] as (...callArgs: unknown[]) => Promise<unknown>;
     await expect(method(...args)).resolves.toEqual({ ok: true, value: null });
     expect(electron.invoke.mock.calls).toEqual([[BRIDGE_CALL_CHANNEL, name, args]]);

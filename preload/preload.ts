@@ -55,6 +55,13 @@ const bridge = {
   getQueueCounts: () => call('getQueueCounts', []),
   getPreferences: () => call('getPreferences', []),
   setPreferences: (patch) => call('setPreferences', [patch]),
+  signIn: (credentials) => call('signIn', [credentials]),
+  signOut: () => call('signOut', []),
+  submitAction: (action) => call('submitAction', [action]),
+  listUnfinishedActions: () => call('listUnfinishedActions', []),
+  retryAction: (retry) => call('retryAction', [retry]),
+  discardAction: (discard) => call('discardAction', [discard]),
+  getQueuePage: (request) => call('getQueuePage', [request]),
   on(event, listener) {
     if (!isEventName(event)) throw new TypeError(`unknown DutyDesk event ${JSON.stringify(event)}`);
     // A wrapper per subscription, so subscribing one function twice gives two independent subscriptions.

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build as viteBuild } from 'vite';
+import { nodeBundleOptions } from './node-bundle.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -16,24 +17,21 @@ const nodeEntries = {
   central: { entry: 'central/cli.ts', out: 'dist/node/central.cjs' },
   electron: { entry: 'main/electron/main.ts', out: 'dist/electron/main.cjs' },
   preload: { entry: 'preload/preload.ts', out: 'dist/electron/preload.cjs' },
+  // The sync engine's worker thread, beside each main bundle that starts it.
+  syncWorker: { entry: 'main/core/sync/sync-worker.ts', out: 'dist/node/sync-worker.cjs' },
+  electronSyncWorker: { entry: 'main/core/sync/sync-worker.ts', out: 'dist/electron/sync-worker.cjs' },
 };
 
 async function buildNode(name) {
   const { entry, out } = nodeEntries[name];
   if (!fs.existsSync(path.join(root, entry))) return;
   await esbuild({
+    ...nodeBundleOptions,
     absWorkingDir: root,
     entryPoints: [entry],
     outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
     sourcemap: 'linked',
-    // Native or runtime-provided modules stay outside the bundle; ws's optional native helpers too.
-    external: ['electron', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
     define: { __DUTYDESK_VERSION__: JSON.stringify(pkg.version) },
-    logLevel: 'warning',
   });
 }
 

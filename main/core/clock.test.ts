@@ -67,6 +67,20 @@ describe('createServerClock', () => {
   });
 });
 
+describe('adoptOffset', () => {
+  it('tells the server time from an offset measured on another thread', () => {
+    const server = Date.parse('2026-11-23T08:00:00Z');
+    const sources = fakeSources(server - 7_200_000);
+    const clock = createServerClock(sources);
+    clock.adoptOffset(7_200_000);
+    expect(clock.isSynchronised()).toBe(true);
+    expect(clock.now()).toBe(server);
+    sources.tick(1_000);
+    expect(clock.now()).toBe(server + 1_000);
+    expect(clock.offsetMs()).toBe(7_200_000);
+  });
+});
+
 describe('createManualClock', () => {
   it('moves only when told', () => {
     const clock = createManualClock(1_000);

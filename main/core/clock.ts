@@ -15,6 +15,8 @@ export interface Clock {
 export interface ServerClock extends Clock {
   /** Records one measurement: `serverMs` read from a response, bracketed by local send/receive instants. */
   observe(sample: OffsetSample): void;
+  /** Takes an offset measured elsewhere (the sync worker's clock, which runs on its own monotonic origin). */
+  adoptOffset(offsetMs: number): void;
   /** Current estimate of serverTime - machineWallTime, in ms (0 before the first measurement). */
   offsetMs(): number;
 }
@@ -61,6 +63,12 @@ export function createServerClock(
     now: () => baseServerMs + (sources.monoNow() - baseMono),
     isSynchronised: () => synchronised,
     offsetMs: () => baseServerMs - baseMono - (anchorWall - anchorMono),
+    adoptOffset(offsetMs) {
+      const mono = sources.monoNow();
+      baseServerMs = anchorWall + (mono - anchorMono) + offsetMs;
+      baseMono = mono;
+      synchronised = true;
+    },
     observe(sample) {
       const roundTrip = Math.max(0, sample.receivedMono - sample.sentMono);
       // Prefer samples with a short round trip (less uncertainty), but never keep a sample older than a

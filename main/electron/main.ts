@@ -118,6 +118,7 @@ async function start(args: DesktopArgs): Promise<void> {
     version: app.getVersion(),
     config,
     logger,
+    sync: { kind: 'worker', workerScript: path.join(__dirname, 'sync-worker.cjs') },
   });
 
   guardWebContents(logger);
@@ -157,8 +158,9 @@ async function start(args: DesktopArgs): Promise<void> {
     if (stopped) return;
     event.preventDefault();
     disposeBridge();
-    core.stop();
-    void Promise.resolve(central?.close())
+    void core
+      .stop()
+      .then(() => central?.close())
       .catch((error: unknown) => logger.warn('the demo central server did not close cleanly', error))
       .finally(() => {
         stopped = true;

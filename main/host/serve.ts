@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     version: __DUTYDESK_VERSION__,
     config,
     logger,
+    sync: { kind: 'worker', workerScript: path.join(__dirname, 'sync-worker.cjs') },
   });
   core.start();
   const host = await startHost({
@@ -57,8 +58,10 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    core.stop();
-    void Promise.all([host.close(), central?.close()]).then(() => process.exit(0));
+    // The sync worker finishes its transaction before the process exits: nothing half-written.
+    void Promise.all([core.stop(), host.close()])
+      .then(() => central?.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -19,6 +19,17 @@ function handlers(overrides: Partial<BridgeHandlers> = {}): BridgeHandlers {
     },
     getPreferences: () => ({ locale: 'zh-CN', theme: 'dark' }),
     setPreferences: (patch) => ({ locale: patch.locale ?? 'zh-CN', theme: patch.theme ?? 'dark' }),
+    signIn: ({ username }) => ({ id: `op-${username}`, name: username, role: 'operator' }),
+    signOut: () => null,
+    submitAction: () => {
+      throw new Error('not used');
+    },
+    listUnfinishedActions: () => [],
+    retryAction: () => {
+      throw new Error('not used');
+    },
+    discardAction: () => null,
+    getQueuePage: () => ({ rows: [], total: 0, dataAsOf: null }),
     ...overrides,
   };
 }

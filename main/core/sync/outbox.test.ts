@@ -7,45 +7,11 @@ import { cacheMigrations } from '../db/migrations';
 import { openCacheDatabase } from '../db/open-database';
 import { CacheWriter } from './cache-writer';
 import { ActionRejectedLocally, Outbox } from './outbox';
+import { alertDocument } from './test-fixtures';
 import { validatePage } from './wire';
 
 const operator = { id: 'op-1', name: '张敏' };
 const at = '2026-11-23T02:00:00.000Z';
-
-export function alertDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'alert-1',
-    version: 3,
-    sceneId: 'scene-1',
-    deviceId: 'device-1',
-    category: 'gasPipeline',
-    level: 'red',
-    title: '燃气管网甲烷浓度超限',
-    location: { lng: 121.5, lat: 31.2, street: '陆家嘴街道', address: '银城中路 1 号' },
-    occurredAt: '2026-11-23T01:00:00.000Z',
-    reportedAt: '2026-11-23T01:01:00.000Z',
-    elements: {},
-    elementIssues: [],
-    readings: {},
-    status: 'pending',
-    handler: null,
-    dispatchedAt: null,
-    handlingLimitHours: 24,
-    deadlineAt: '2026-11-24T01:01:00.000Z',
-    closedAt: null,
-    closedReason: null,
-    loop: 'sector',
-    majorLoopKind: null,
-    majorLoopStartedAt: null,
-    majorLoopReportedTo: null,
-    majorLoopSummary: null,
-    verifiedAt: null,
-    verifiedBy: null,
-    verification: null,
-    workOrderId: null,
-    ...overrides,
-  };
-}
 
 function page(documents: Record<string, unknown>[], entity = 'alert') {
   return validatePage({

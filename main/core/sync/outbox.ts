@@ -94,6 +94,16 @@ const keyOf = (entity: string, id: string): Key => `${entity}\u0000${id}`;
 export class Outbox {
   readonly #writer: CacheWriter;
   readonly #statements;
+  /** Documents whose server data was pulled (rebased) while a pending action touched them. */
+  readonly #rebasedWhilePending = new Set<Key>();
+  /**
+   * Documents all of whose actions were confirmed after their server data had been pulled meanwhile:
+   * that data may already show the actions, and the server will not send it again. The cache row keeps
+   * the operator's view until a pull begun after the confirmation has caught up (see settle), which
+   * either brought newer server data or proved the base is the latest. Value: the confirmation count.
+   */
+  readonly #unsettled = new Map<Key, number>();
+  #confirmations = 0;
 
   constructor(private readonly db: Database.Database) {
     this.#writer = new CacheWriter(db);
@@ -139,6 +149,18 @@ export class Outbox {
         'INSERT INTO audit (at, operator_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)',
       ),
     };
+    // After a restart nothing tells which documents were refreshed while their actions waited: assume
+    // all were, and settle the ones a previous run left unsettled at the next caught-up pull.
+    for (const { entity, id } of this.#statements.allBases.all() as { entity: EntityName; id: string }[]) {
+      if (this.#statements.pendingTouching.all(entity, id).length > 0)
+        this.#rebasedWhilePending.add(keyOf(entity, id));
+      else this.#unsettled.set(keyOf(entity, id), 0);
+    }
+  }
+
+  /** How many actions were confirmed so far (read when a pull starts; see settle). */
+  get confirmations(): number {
+    return this.#confirmations;
   }
 
   /**
@@ -207,6 +229,7 @@ export class Outbox {
   markApplied(mutationId: string, atMs: number): void {
     this.db.transaction(() => {
       if (this.#statements.complete.run(atMs, mutationId).changes === 0) return;
+      this.#confirmations += 1;
       this.#releaseTouches(mutationId, false);
     })();
   }
@@ -283,6 +306,34 @@ export class Outbox {
   rebase(entity: EntityName, id: string): void {
     this.#statements.saveBase.run(entity, id, this.#readDocumentText(entity, id));
     this.#recompute(entity, id);
+    const key = keyOf(entity, id);
+    this.#unsettled.delete(key);
+    if (this.#statements.pendingTouching.all(entity, id).length > 0) this.#rebasedWhilePending.add(key);
+    // Its actions were all confirmed and the server's newer data is now in the cache: settled.
+    else this.#statements.dropBase.run(entity, id);
+  }
+
+  /**
+   * After a pull that began when `confirmations` was `since` has caught up: every document confirmed
+   * before then holds the server's latest data in its base, which now replaces the local effect. Call
+   * inside the page's transaction.
+   */
+  settle(since: number): void {
+    for (const [key, confirmedAt] of this.#unsettled) {
+      if (confirmedAt > since) continue;
+      this.#unsettled.delete(key);
+      const [entity, id] = key.split('\u0000') as [EntityName, string];
+      // A newer action took the document over: its own base and effects decide the row.
+      if (this.#statements.pendingTouching.all(entity, id).length > 0) continue;
+      const base = this.#statements.baseOf.get(entity, id) as { document: string | null } | undefined;
+      if (base === undefined) continue;
+      this.#writer.writeDocument(
+        entity,
+        id,
+        base.document === null ? null : (JSON.parse(base.document) as Record<string, unknown>),
+      );
+      this.#statements.dropBase.run(entity, id);
+    }
   }
 
   /** Folds every unfinished effect over its saved base again (after the cache's entities were dropped). */
@@ -328,10 +379,16 @@ export class Outbox {
       id: string;
     }[]) {
       if (withdrawEffect) this.#recompute(entity, id);
-      // Once no pending action touches a document, the base is no longer needed: the cache row stays as
-      // the operator saw it until the server's own version arrives.
+      // Once no pending action touches a document, the cache row stays as the operator saw it until the
+      // server's own version arrives. When server data arrived while the action waited, that data may
+      // already be the server's own version (a lost answer, a crash): the base is then kept until a
+      // later pull settles it, or the row would keep the local guess for good.
       if (this.#statements.pendingTouching.all(entity, id).length === 0) {
-        this.#statements.dropBase.run(entity, id);
+        const key = keyOf(entity, id);
+        if (!withdrawEffect && this.#rebasedWhilePending.has(key))
+          this.#unsettled.set(key, this.#confirmations);
+        else this.#statements.dropBase.run(entity, id);
+        this.#rebasedWhilePending.delete(key);
       }
     }
   }

@@ -6,7 +6,7 @@ import { NetworkStateTracker, type NetworkStateSnapshot } from '../network-state
 import { DEFAULT_BACKOFF, fullJitterDelay, type BackoffPolicy } from './backoff';
 import { CacheWriter, tableOf } from './cache-writer';
 import { CentralClient, CentralError } from './central-client';
-import { CircuitBreaker, DEFAULT_CIRCUIT } from './circuit-breaker';
+import { CircuitBreaker, DEFAULT_CIRCUIT, type CircuitBreakerOptions } from './circuit-breaker';
 import { readEventStream } from './event-stream';
 import { Outbox } from './outbox';
 import { entityNames, PageRejected, validatePage, type ValidPage } from './wire';
@@ -27,6 +27,8 @@ export interface SyncEngineOptions {
   useEventStream?: boolean;
   heartbeatSilenceMs?: number;
   backoff?: BackoffPolicy;
+  /** When the sender stops retrying a failing server, and for how long (tests shorten it). */
+  circuit?: CircuitBreakerOptions;
   random?: () => number;
   /** Told after every committed page, push result and state change. */
   onUpdate?: (update: SyncUpdate) => void;
@@ -143,7 +145,9 @@ export class SyncEngine {
   readonly #fetch: typeof globalThis.fetch;
   readonly #pullWaiter = new Waiter();
   readonly #pushWaiter = new Waiter();
-  readonly #breaker = new CircuitBreaker(DEFAULT_CIRCUIT);
+  /** The event loop's own wait for a token: sharing the pull's waiter would let one steal the other's wake-up. */
+  readonly #sessionWaiter = new Waiter();
+  readonly #breaker: CircuitBreaker;
   #stop = new AbortController();
   #running: Promise<unknown> | null = null;
   #eventStream: SyncSnapshot['eventStream'] = 'off';
@@ -161,9 +165,11 @@ export class SyncEngine {
       useEventStream: true,
       heartbeatSilenceMs: 45_000,
       backoff: DEFAULT_BACKOFF,
+      circuit: DEFAULT_CIRCUIT,
       random: Math.random,
       ...options,
     };
+    this.#breaker = new CircuitBreaker(this.#options.circuit);
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#db = options.db;
     this.#writer = new CacheWriter(this.#db);
@@ -205,6 +211,7 @@ export class SyncEngine {
     const loops = [this.#pullLoop(), this.#pushLoop()];
     if (this.#options.useEventStream) loops.push(this.#eventLoop());
     this.#running = Promise.all(loops);
+    this.#notify({ kind: 'state' });
   }
 
   async stop(): Promise<void> {
@@ -228,6 +235,7 @@ export class SyncEngine {
     this.#sessionExpired = false;
     this.pokePull();
     this.kickPush();
+    this.#sessionWaiter.wake();
   }
 
   snapshot(): SyncSnapshot {
@@ -246,12 +254,25 @@ export class SyncEngine {
 
   // ------------------------------------------------------------------------------------------ pull
 
-  /** Pulls pages until the feed is caught up. Exposed for tests and benchmarks. */
+  /**
+   * Pulls pages until the feed is caught up. While a page is written, the next one is already being
+   * fetched (the server prepares it on another core), so the wire and the disk work at the same time.
+   * Exposed for tests and benchmarks.
+   */
   async pullUntilCaughtUp(): Promise<number> {
     let total = 0;
+    const since = this.outbox.confirmations;
+    let next = this.#fetchPage(this.#state().cursor);
     for (;;) {
-      const page = await this.pullPage();
-      if (page === null) return total;
+      const fetched = await next;
+      if (fetched === null) return total;
+      const { page } = fetched;
+      if (page.hasMore) {
+        next = this.#fetchPage(page.cursor);
+        // Handled when awaited; this only keeps a failure during the write from being reported as unhandled.
+        next.catch(() => undefined);
+      }
+      this.#commitFetched(fetched, since);
       total += page.changes.length;
       if (!page.hasMore) return total;
     }
@@ -259,19 +280,27 @@ export class SyncEngine {
 
   /** One page: fetch, validate, then write it and its cursor in one transaction. Null when not signed in. */
   async pullPage(): Promise<ValidPage | null> {
+    const since = this.outbox.confirmations;
+    const fetched = await this.#fetchPage(this.#state().cursor);
+    if (fetched === null) return null;
+    this.#commitFetched(fetched, since);
+    return fetched.page;
+  }
+
+  /** Fetches and validates the page after `cursor` (the open items first when there is none yet). */
+  async #fetchPage(cursor: string | null): Promise<{ page: ValidPage; bytes: number } | null> {
     const token = this.#token();
     if (token === null) return null;
-    const state = this.#state();
     const query = new URLSearchParams({ limit: String(this.#options.pageLimit) });
-    if (state.cursor === null) query.set('scope', 'open');
-    else query.set('cursor', state.cursor);
+    if (cursor === null) query.set('scope', 'open');
+    else query.set('cursor', cursor);
     let response;
     try {
       response = await this.#client.request('GET', `/api/v1/changes?${query.toString()}`, { token });
     } catch (error) {
       if (error instanceof CentralError && error.failure.kind === 'cursorGone') {
         this.#startFullResync(error.message);
-        return this.pullPage();
+        return this.#fetchPage(null);
       }
       throw this.#handleRequestError(error, token);
     }
@@ -292,12 +321,16 @@ export class SyncEngine {
       receivedMono: response.receivedMono,
       serverMs: page.serverTimeMs,
     });
-    this.#commitPage(page, response.bytes);
-    this.#notify({ kind: 'pageCommitted', changes: page.changes.length, phase: page.phase });
-    return page;
+    return { page, bytes: response.bytes };
   }
 
-  #commitPage(page: ValidPage, bytes: number): void {
+  /** `since`: the outbox's confirmation count when this pull began (see Outbox.settle). */
+  #commitFetched({ page, bytes }: { page: ValidPage; bytes: number }, since: number): void {
+    this.#commitPage(page, bytes, since);
+    this.#notify({ kind: 'pageCommitted', changes: page.changes.length, phase: page.phase });
+  }
+
+  #commitPage(page: ValidPage, bytes: number, since: number): void {
     const now = this.#options.clock.now();
     this.#db.transaction(() => {
       this.#writer.apply(page.changes);
@@ -307,6 +340,8 @@ export class SyncEngine {
           if (Outbox.isBased(based, change.entity, change.id)) this.outbox.rebase(change.entity, change.id);
         }
       }
+      // Caught up: documents whose actions were confirmed before this pull began now show the server's data.
+      if (!page.hasMore) this.outbox.settle(since);
       this.#statements.afterPage.run({
         cursor: page.cursor,
         phase: page.phase,
@@ -347,9 +382,11 @@ export class SyncEngine {
     while (!stop.aborted) {
       let delay = this.#options.pollIntervalMs;
       try {
-        const pulled = await this.pullUntilCaughtUp();
+        await this.pullUntilCaughtUp();
+        // Signed out, nothing is pulled; the platform's time still is, which keeps the clock and the
+        // network state true for the sign-in screen.
+        if (this.#token() === null) await this.#checkTime();
         failures = 0;
-        if (pulled === 0 && this.#token() === null) delay = this.#options.pollIntervalMs;
       } catch (error) {
         failures += 1;
         this.#recordError(error);
@@ -357,6 +394,19 @@ export class SyncEngine {
       }
       await this.#pullWaiter.wait(delay, stop);
     }
+  }
+
+  async #checkTime(): Promise<void> {
+    const response = await this.#client.request('GET', '/api/v1/time', { timeoutMs: 5_000 });
+    const parsed = z.object({ serverTime: z.iso.datetime({ offset: true }) }).safeParse(response.body);
+    if (!parsed.success)
+      throw new Error('the central platform answered GET /time without a valid serverTime');
+    this.#options.clock.observe({
+      sentMono: response.sentMono,
+      receivedMono: response.receivedMono,
+      serverMs: Date.parse(parsed.data.serverTime),
+    });
+    this.#notify({ kind: 'state' });
   }
 
   // ------------------------------------------------------------------------------------------ push
@@ -469,7 +519,7 @@ export class SyncEngine {
       const token = this.#token();
       if (token === null) {
         this.#setEventStream('off');
-        await this.#pullWaiter.wait(this.#options.pollIntervalMs, stop);
+        await this.#sessionWaiter.wait(this.#options.pollIntervalMs, stop);
         continue;
       }
       this.#setEventStream('connecting');

@@ -234,6 +234,13 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     getQueueCounts: () => call('getQueueCounts', []),
     getPreferences: () => call('getPreferences', []),
     setPreferences: (patch) => call('setPreferences', [patch]),
+    signIn: (credentials) => call('signIn', [credentials]),
+    signOut: () => call('signOut', []),
+    submitAction: (action) => call('submitAction', [action]),
+    listUnfinishedActions: () => call('listUnfinishedActions', []),
+    retryAction: (retry) => call('retryAction', [retry]),
+    discardAction: (discard) => call('discardAction', [discard]),
+    getQueuePage: (request) => call('getQueuePage', [request]),
     on(event, listener) {
       // A wrapper per subscription (as the preload does): subscribing one function twice gives two
       // subscriptions, and each unsubscribe ends only its own.

@@ -29,6 +29,9 @@ const status = (overrides: Partial<ShellStatus> = {}): ShellStatus => ({
     centralUrl: 'http://central',
     lastError: null,
   },
+  sync: null,
+  sessionExpired: false,
+  notices: [],
   lastSyncAt: '2025-03-01T00:00:05.000Z',
   serverTime: '2025-03-01T00:00:06.000Z',
   pendingActions: 0,
@@ -68,6 +71,14 @@ function fakeBridge(answers: Partial<{ [N in keyof DutyDeskBridge]: DutyDeskBrid
       preferences = { locale: patch.locale ?? preferences.locale, theme: patch.theme ?? preferences.theme };
       return Promise.resolve(ok(preferences));
     },
+    // The first screen makes none of these calls; answering them would hide a call it should not make.
+    signIn: () => Promise.resolve(unreachable),
+    signOut: () => Promise.resolve(unreachable),
+    submitAction: () => Promise.resolve(unreachable),
+    listUnfinishedActions: () => Promise.resolve(unreachable),
+    retryAction: () => Promise.resolve(unreachable),
+    discardAction: () => Promise.resolve(unreachable),
+    getQueuePage: () => Promise.resolve(unreachable),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);

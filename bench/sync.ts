@@ -1,0 +1,247 @@
+/**
+ * `npm run bench:sync -- --alerts 1000000`: the initial sync of a large district from the reference central server
+ * on loopback into an empty, fully indexed cache, end to end (HTTP, parse, validate, write, index), with the
+ * sync engine in its worker thread exactly as the app runs it. Measured in the same run:
+ * - the raw rate: the fastest way found to put the same rows, from memory, into the same schema with
+ *   better-sqlite3 alone (no HTTP, parsing or validation), and the ratio of the two;
+ * - the peak RSS of this process (the core: bridge thread plus sync worker) during the sync;
+ * - the bridge's answer time for a queue page while the sync runs (p99);
+ * - the incremental latency from a change committed on the server to its row in the cache (p95).
+ * The last line printed is one JSON object with the figures.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import type { BridgeResult, QueuePage, ShellStatus } from '../preload/contract';
+import { CACHE_FILE_NAME, createCore, type Core } from '../main/core/app-core';
+import { cacheMigrations } from '../main/core/db/migrations';
+import { openCacheDatabase } from '../main/core/db/open-database';
+import { silentLogger } from '../main/core/logger';
+import { entityNames } from '../main/core/sync/wire';
+import { tableOf } from '../main/core/sync/cache-writer';
+
+const { values } = parseArgs({
+  options: {
+    alerts: { type: 'string', default: '1000000' },
+    seed: { type: 'string', default: '1' },
+    'incremental-samples': { type: 'string', default: '40' },
+  },
+});
+const alertCount = Number(values.alerts);
+const incrementalSamples = Number(values['incremental-samples']);
+if (!Number.isInteger(alertCount) || alertCount < 1)
+  throw new Error(`--alerts must be a positive whole number`);
+
+const distDir = path.resolve(__dirname, '..');
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-bench-sync-'));
+const log = (line: string): void => console.error(`[bench:sync] ${line}`);
+
+function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+async function startCentralProcess(): Promise<{
+  url: string;
+  child: ChildProcess;
+  generationSeconds: number;
+}> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(distDir, 'node', 'central.cjs'),
+      '--port',
+      '0',
+      '--seed',
+      values.seed,
+      '--alerts',
+      String(alertCount),
+      '--test-admin',
+      '--data-dir',
+      path.join(workDir, 'central'),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /central ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the central server exited with ${String(code)}`)));
+  });
+  return { url, child, generationSeconds: (performance.now() - started) / 1000 };
+}
+
+async function call<T>(core: Core, name: string, ...args: unknown[]): Promise<T> {
+  const result = (await core.dispatch(name, args)) as BridgeResult<T>;
+  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
+
+/**
+ * Puts the synced rows again into a fresh cache with better-sqlite3 alone and returns rows per second.
+ * Each table's rows are first read into memory (not timed), then inserted in 20,000-row transactions
+ * (timed); table by table, so that a multi-gigabyte cache never sits in memory at once.
+ */
+function rawLoad(sourceFile: string, strategy: 'indexesInPlace' | 'indexesAfter'): number {
+  const source = new Database(sourceFile, { readonly: true });
+  const file = path.join(workDir, `raw-${strategy}.db`);
+  const { db } = openCacheDatabase(file, {
+    migrations: cacheMigrations,
+    now: () => new Date(),
+    warn: () => undefined,
+  });
+  let total = 0;
+  let insertMs = 0;
+  for (const entity of entityNames) {
+    const table = tableOf(entity);
+    const read = source.prepare(`SELECT * FROM ${table}`).raw(true);
+    const columns = read.columns().map((column) => column.name);
+    const rows = read.all() as unknown[][];
+    total += rows.length;
+    const started = performance.now();
+    const indexes =
+      strategy === 'indexesAfter'
+        ? (db
+            .prepare(
+              "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?",
+            )
+            .all(table) as { name: string; sql: string }[])
+        : [];
+    for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
+    const insert = db.prepare(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
+    const batch = db.transaction((from: number) => {
+      for (let index = from; index < Math.min(rows.length, from + 20_000); index += 1)
+        insert.run(rows[index]);
+    });
+    for (let offset = 0; offset < rows.length; offset += 20_000) batch(offset);
+    for (const index of indexes) db.exec(index.sql);
+    insertMs += performance.now() - started;
+  }
+  source.close();
+  db.close();
+  fs.rmSync(file, { force: true });
+  return total / (insertMs / 1000);
+}
+
+let centralChild: ChildProcess | null = null;
+
+async function main(): Promise<void> {
+  log(`generating a district of ${alertCount} alerts`);
+  const central = await startCentralProcess();
+  centralChild = central.child;
+  log(`central ready at ${central.url} after ${round(central.generationSeconds)} s`);
+
+  const dataDir = path.join(workDir, 'workstation');
+  const core = createCore({
+    dataDir,
+    mode: 'browser',
+    demo: false,
+    version: 'bench',
+    config: { centralUrl: central.url, pollIntervalMs: 15_000 },
+    logger: silentLogger,
+    sync: { kind: 'worker', workerScript: path.join(distDir, 'node', 'sync-worker.cjs') },
+  });
+  core.start();
+
+  let peakRss = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+
+  const syncStarted = performance.now();
+  await call(core, 'signIn', { username: 'zhangmin', password: 'zhangmin-demo' });
+
+  // While the sync runs: a queue page through the bridge every 25 ms, timed.
+  const bridgeSamples: number[] = [];
+  let openItemsSeconds: number | null = null;
+  let status: ShellStatus;
+  for (;;) {
+    const asked = performance.now();
+    await call<QueuePage>(core, 'getQueuePage', { queue: 'undispatched', offset: 0, limit: 100 });
+    bridgeSamples.push(performance.now() - asked);
+    status = await call<ShellStatus>(core, 'getStatus');
+    if (openItemsSeconds === null && status.sync?.openItemsComplete) {
+      openItemsSeconds = (performance.now() - syncStarted) / 1000;
+    }
+    if (status.sync?.stage === 'live') break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const seconds = (performance.now() - syncStarted) / 1000;
+  clearInterval(rssTimer);
+  const records = status.sync.recordsApplied;
+  log(
+    `initial sync: ${records} records in ${round(seconds)} s; open items complete after ${round(openItemsSeconds ?? 0)} s`,
+  );
+
+  // Incremental: the server raises an alert; how long until it is in the cache?
+  const cache = new Database(path.join(dataDir, CACHE_FILE_NAME), { readonly: true });
+  const findAlert = cache.prepare('SELECT 1 FROM alert WHERE id = ?');
+  const incrementalSamplesMs: number[] = [];
+  for (let sample = 0; sample < incrementalSamples; sample += 1) {
+    const asked = performance.now();
+    const response = await fetch(`${central.url}/api/v1/admin/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { alert } = (await response.json()) as { alert: { id: string } };
+    while (findAlert.get(alert.id) === undefined) {
+      if (performance.now() - asked > 10_000)
+        throw new Error(`alert ${alert.id} did not reach the cache in 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    incrementalSamplesMs.push(performance.now() - asked);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  cache.close();
+  await core.stop();
+  central.child.kill('SIGTERM');
+
+  log('measuring the raw better-sqlite3 rate on the same rows');
+  const cacheFile = path.join(dataDir, CACHE_FILE_NAME);
+  const rawRates = {
+    indexesInPlace: rawLoad(cacheFile, 'indexesInPlace'),
+    indexesAfter: rawLoad(cacheFile, 'indexesAfter'),
+  };
+  const rawRowsPerSec = Math.max(rawRates.indexesInPlace, rawRates.indexesAfter);
+  const rowsPerSec = records / seconds;
+  fs.rmSync(workDir, { recursive: true, force: true });
+
+  console.log(
+    JSON.stringify({
+      alerts: alertCount,
+      records,
+      seconds: round(seconds, 2),
+      openItemsSeconds: openItemsSeconds === null ? null : round(openItemsSeconds, 2),
+      rowsPerSec: Math.round(rowsPerSec),
+      rawRowsPerSec: Math.round(rawRowsPerSec),
+      rawStrategy: rawRates.indexesAfter >= rawRates.indexesInPlace ? 'indexesAfter' : 'indexesInPlace',
+      ratio: round(rowsPerSec / rawRowsPerSec, 3),
+      peakRssMb: Math.round(peakRss / 1024 / 1024),
+      bridgeP99Ms: round(percentile(bridgeSamples, 99), 2),
+      bridgeSamples: bridgeSamples.length,
+      incrementalP95Ms: round(percentile(incrementalSamplesMs, 95), 1),
+      centralGenerationSeconds: round(central.generationSeconds, 1),
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  centralChild?.kill('SIGTERM');
+  console.error(
+    `bench:sync failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  fs.rmSync(workDir, { recursive: true, force: true });
+  process.exit(1);
+});

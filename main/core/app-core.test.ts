@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startCentral, type RunningCentral } from '../../central/server';
+import type { ActionRecord, BridgeResult, OperatorSummary, ShellStatus } from '../../preload/contract';
+import { CACHE_FILE_NAME, createCore, type Core } from './app-core';
+import { silentLogger } from './logger';
+
+let dir: string;
+let central: RunningCentral | null;
+let core: Core | null;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-core-'));
+  central = null;
+  core = null;
+});
+afterEach(async () => {
+  await core?.stop();
+  await central?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function call<T>(name: string, ...args: unknown[]): Promise<T> {
+  const result = (await core?.dispatch(name, args)) as BridgeResult<T>;
+  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
+
+async function until<T>(
+  read: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function startCore(centralUrl: string): Core {
+  const started = createCore({
+    dataDir: path.join(dir, 'workstation'),
+    mode: 'browser',
+    demo: false,
+    version: 'test',
+    config: { centralUrl, pollIntervalMs: 500 },
+    logger: silentLogger,
+    sync: { kind: 'inline' },
+  });
+  started.start();
+  return started;
+}
+
+describe('the core with a central platform', () => {
+  it('signs in, syncs, and sends an action that shows pending at once and applied once', async () => {
+    central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: path.join(dir, 'central') });
+    core = startCore(central.url);
+
+    const before = await call<ShellStatus>('getStatus');
+    expect(before.operator).toBeNull();
+    await expect(core.dispatch('submitAction', [{ name: 'addNote', args: {} }])).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'NOT_SIGNED_IN' },
+    });
+    await expect(
+      core.dispatch('signIn', [{ username: 'zhangmin', password: 'wrong' }]),
+    ).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'SIGN_IN_REFUSED' },
+    });
+
+    const operator = await call<OperatorSummary>('signIn', {
+      username: 'zhangmin',
+      password: 'zhangmin-demo',
+    });
+    expect(operator).toEqual({ id: 'op-zhangmin', name: '张敏', role: 'operator' });
+    const synced = await until(
+      () => call<ShellStatus>('getStatus'),
+      (status) => status.sync?.stage === 'live',
+    );
+    expect(synced.connection.state).toBe('online');
+    expect(synced.lastSyncAt).not.toBeNull();
+
+    const cache = new Database(path.join(dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
+    const alert = cache.prepare('SELECT id FROM alert WHERE closed_at IS NULL LIMIT 1').get() as {
+      id: string;
+    };
+    cache.close();
+
+    await expect(
+      core.dispatch('submitAction', [
+        { name: 'addNote', args: { noteId: 'n-1', subject: { entity: 'alert', id: alert.id } } },
+      ]),
+    ).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'ACTION_REFUSED', message: expect.stringContaining('text') as string },
+    });
+
+    const record = await call<ActionRecord>('submitAction', {
+      name: 'addNote',
+      args: { noteId: 'note-core-1', subject: { entity: 'alert', id: alert.id }, text: '已通知燃气公司到场' },
+    });
+    expect(record.state).toBe('pending');
+    await until(
+      () => call<ShellStatus>('getStatus'),
+      (status) => status.pendingActions === 0 && status.rejectedActions === 0,
+    );
+    expect(await call<ActionRecord[]>('listUnfinishedActions')).toEqual([]);
+  });
+
+  it('keeps working offline: actions queue up and reach the platform exactly once when it returns', async () => {
+    const centralDir = path.join(dir, 'central');
+    central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: centralDir });
+    const { port } = central;
+    core = startCore(central.url);
+    await call<OperatorSummary>('signIn', { username: 'liqiang', password: 'liqiang-demo' });
+    await until(
+      () => call<ShellStatus>('getStatus'),
+      (status) => status.sync?.stage === 'live',
+    );
+    const cache = new Database(path.join(dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
+    const alerts = cache.prepare('SELECT id FROM alert WHERE closed_at IS NULL LIMIT 3').all() as {
+      id: string;
+    }[];
+    cache.close();
+
+    await central.close();
+    central = null;
+    for (const [index, alert] of alerts.entries()) {
+      await call<ActionRecord>('submitAction', {
+        name: 'addNote',
+        args: {
+          noteId: `offline-${index}`,
+          subject: { entity: 'alert', id: alert.id },
+          text: `离线记录 ${index}`,
+        },
+      });
+    }
+    const offline = await until(
+      () => call<ShellStatus>('getStatus'),
+      (status) => status.connection.state !== 'online',
+    );
+    expect(offline.pendingActions).toBe(3);
+
+    central = await startCentral({ port, seed: 3, historyDays: 5, dataDir: centralDir });
+    await until(
+      () => call<ShellStatus>('getStatus'),
+      (status) => status.pendingActions === 0 && status.connection.state === 'online',
+      30_000,
+    );
+    // Exactly once on the platform: each note exists once in its feed, as the cache now shows.
+    await until(
+      () => {
+        const db = new Database(path.join(dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
+        const rows = db.prepare("SELECT id, version FROM timeline_entry WHERE id LIKE 'offline-%'").all() as {
+          id: string;
+          version: number;
+        }[];
+        db.close();
+        return rows;
+      },
+      (rows) => rows.length === 3 && rows.every((row) => row.version > 0),
+    );
+  });
+});

@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Logger } from '../logger';
+import { shippedRulesConfig } from './config';
+import type { TickReport } from './engine';
+import { startRulesSchedule, type RulesSchedule } from './schedule';
+
+const shanghai = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number =>
+  Date.UTC(year, month - 1, day, hour - 8, minute, second);
+
+const report = (): TickReport => ({
+  at: 0,
+  dataAsOf: null,
+  raised: 0,
+  escalated: 0,
+  resolved: 0,
+  snoozesEnded: 0,
+  documentsChecked: 0,
+  backlog: false,
+  durationMs: 0,
+});
+const logger = (): Logger & { lines: string[] } => {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (message) => lines.push(`info ${message}`),
+    warn: (message) => lines.push(`warn ${message}`),
+    error: (message) => lines.push(`error ${message}`),
+  };
+};
+
+let schedule: RulesSchedule | undefined;
+afterEach(() => {
+  schedule?.stop();
+  schedule = undefined;
+  vi.useRealTimers();
+});
+
+describe('startRulesSchedule', () => {
+  it('ticks at once (catching up what fell due while closed), then on every interval, until stopped', () => {
+    vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
+    const tick = vi.fn(report);
+    const onTick = vi.fn();
+    schedule = startRulesSchedule({ tick }, shippedRulesConfig(), {
+      tickIntervalMs: 5_000,
+      logger: logger(),
+      onTick,
+    });
+    expect(tick).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(15_000);
+    expect(tick).toHaveBeenCalledTimes(4);
+    expect(onTick).toHaveBeenCalledTimes(4);
+    schedule.stop();
+    vi.advanceTimersByTime(15_000);
+    expect(tick).toHaveBeenCalledTimes(4);
+  });
+
+  it('schedules one cron task per enabled calendar rule in the platform time zone', () => {
+    vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
+    const config = shippedRulesConfig();
+    const withoutMeeting = {
+      ...config,
+      rules: { ...config.rules, 'weekly-meeting': { ...config.rules['weekly-meeting'], enabled: false } },
+    };
+    schedule = startRulesSchedule({ tick: report }, withoutMeeting, {
+      tickIntervalMs: 5_000,
+      logger: logger(),
+    });
+    expect([...schedule.cronTasks.keys()].sort()).toEqual(
+      [
+        'annual-elements',
+        'annual-manual',
+        'annual-roster',
+        'monthly-report',
+        'period-outlook',
+        'weekly-report',
+      ].sort(),
+    );
+    // Friday 18 September, 09:00 in Shanghai, whatever this machine's zone.
+    expect(schedule.cronTasks.get('weekly-report')?.getNextRun()?.getTime()).toBe(shanghai(2026, 9, 18, 9));
+  });
+
+  it('wakes the engine when a calendar duty falls due, between interval ticks', async () => {
+    vi.useFakeTimers({ now: shanghai(2026, 9, 18, 8, 59, 50) });
+    const tick = vi.fn(report);
+    schedule = startRulesSchedule({ tick }, shippedRulesConfig(), {
+      tickIntervalMs: 3_600_000,
+      logger: logger(),
+    });
+    expect(tick).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(tick).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    // 09:00 on a Friday: the weekly report's task and the outlook's daily wake-up both fire.
+    expect(tick).toHaveBeenCalledTimes(3);
+  });
+
+  it('works off a backlog tick after tick without waiting for the interval', () => {
+    vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
+    let left = 3;
+    const tick = vi.fn((): TickReport => ({ ...report(), backlog: (left -= 1) > 0 }));
+    schedule = startRulesSchedule({ tick }, shippedRulesConfig(), {
+      tickIntervalMs: 60_000,
+      logger: logger(),
+    });
+    vi.advanceTimersByTime(10);
+    expect(tick).toHaveBeenCalledTimes(3);
+    vi.advanceTimersByTime(10);
+    expect(tick).toHaveBeenCalledTimes(3);
+  });
+
+  it('logs a failing tick and keeps going', () => {
+    vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
+    const log = logger();
+    const tick = vi.fn((): TickReport => {
+      throw new Error('disk full');
+    });
+    schedule = startRulesSchedule({ tick }, shippedRulesConfig(), { tickIntervalMs: 5_000, logger: log });
+    vi.advanceTimersByTime(5_000);
+    expect(tick).toHaveBeenCalledTimes(2);
+    expect(log.lines).toEqual(['error rules: tick (start) failed', 'error rules: tick (interval) failed']);
+  });
+
+  it('says when it resumes after the machine slept', () => {
+    vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
+    const log = logger();
+    let mono = 0;
+    schedule = startRulesSchedule({ tick: report }, shippedRulesConfig(), {
+      tickIntervalMs: 5_000,
+      logger: log,
+      monoNow: () => mono,
+    });
+    mono = 2 * 3_600_000;
+    vi.advanceTimersByTime(5_000);
+    expect(log.lines).toContain('info rules: resumed after 7200 s without ticking; catching up');
+  });
+});

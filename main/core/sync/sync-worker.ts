@@ -1,0 +1,50 @@
+/**
+ * The sync worker thread's entry point (bundled to sync-worker.cjs beside the app's main bundle). It
+ * owns the cache's writer connection for pulled pages; the core's thread keeps answering the bridge.
+ */
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { z } from 'zod';
+import { createFileLogger } from '../logger';
+import { createInlineSyncHost, type FromSyncWorker, type ToSyncWorker } from './sync-host';
+
+const dataSchema = z.object({
+  dbFile: z.string().min(1),
+  centralUrl: z.string().min(1),
+  pollIntervalMs: z.number().int().positive(),
+});
+
+function post(message: FromSyncWorker): void {
+  parentPort?.postMessage(message);
+}
+
+try {
+  const data = dataSchema.parse(workerData);
+  const host = createInlineSyncHost({
+    ...data,
+    logger: createFileLogger(path.join(path.dirname(data.dbFile), 'logs')),
+  });
+  host.onUpdate((update, snapshot, offsetMs) => post({ type: 'update', update, snapshot, offsetMs }));
+  parentPort?.on('message', (message: ToSyncWorker) => {
+    switch (message.type) {
+      case 'pokePull':
+        host.pokePull();
+        break;
+      case 'kickPush':
+        host.kickPush();
+        break;
+      case 'sessionRenewed':
+        host.sessionRenewed();
+        break;
+      case 'stop':
+        void host.stop().then(() => {
+          post({ type: 'stopped' });
+          parentPort?.close();
+        });
+        break;
+    }
+  });
+  host.start();
+} catch (error) {
+  post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+}
