@@ -85,6 +85,65 @@ if (built) {
   record('e2e (not run: build failed)', 0, 1, 0, '0.0');
 }
 
+// Benchmarks run here only at a small size, as smoke tests: each must finish and print its JSON figures.
+// The full sizes are separate commands (npm run bench:sync -- --alerts 1000000, ...), never part of the tests.
+const benchSmokes = [
+  {
+    name: 'sync',
+    args: ['--alerts', '3000', '--incremental-samples', '5'],
+    fields: [
+      'alerts',
+      'seconds',
+      'rowsPerSec',
+      'rawRowsPerSec',
+      'ratio',
+      'peakRssMb',
+      'bridgeP99Ms',
+      'incrementalP95Ms',
+    ],
+  },
+  {
+    name: 'rules',
+    args: ['--alerts', '20000', '--ticks', '10', '--scenes', '40', '--devices', '2000'],
+    fields: ['alerts', 'ticks', 'tickP50Ms', 'tickP95Ms'],
+  },
+  { name: 'central-paging', args: ['--alerts', '5000'], fields: ['alertsPaged', 'changesPerSecond'] },
+];
+for (const bench of benchSmokes) {
+  const suite = `bench smoke ${bench.name}`;
+  console.log(`\n=== ${suite}`);
+  if (!built) {
+    record(`${suite} (not run: build failed)`, 0, 1, 0, '0.0');
+    continue;
+  }
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'scripts', 'bench.mjs'), bench.name, ...bench.args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const lastLine = (result.stdout ?? '').trim().split('\n').at(-1) ?? '';
+  let figures = null;
+  try {
+    figures = JSON.parse(lastLine);
+  } catch {
+    figures = null;
+  }
+  const missing = figures ? bench.fields.filter((field) => typeof figures[field] !== 'number') : bench.fields;
+  const ok = result.status === 0 && missing.length === 0;
+  console.log(
+    ok
+      ? lastLine
+      : `bench ${bench.name} failed (exit ${result.status}); missing figures: ${missing.join(', ')}`,
+  );
+  record(suite, ok ? 1 : 0, ok ? 0 : 1, 0, seconds);
+}
+
 console.log('\n=== summary');
 for (const line of lines) console.log(line);
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
