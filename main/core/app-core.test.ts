@@ -115,6 +115,52 @@ describe('the core with a central platform', () => {
     expect(await call<ActionRecord[]>('listUnfinishedActions')).toEqual([]);
   });
 
+  it('issues a prompt the rules raised: the prompt is issued and the action queued together', async () => {
+    central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: path.join(dir, 'central') });
+    core = startCore(central.url);
+    await call<OperatorSummary>('signIn', { username: 'wangfang', password: 'wangfang-demo' });
+    const cacheFile = path.join(dir, 'workstation', CACHE_FILE_NAME);
+    // The rules run after the sync: a simulated district always has prompts to raise (silent scenes, late alerts...).
+    const raised = await until(
+      () => {
+        const db = new Database(cacheFile, { readonly: true });
+        const row = db
+          .prepare(
+            "SELECT id, rule, subject_entity AS entity, subject_id AS subjectId, recipient_role AS role, reason FROM local_prompt WHERE state = 'raised' AND subject_entity IN ('alert', 'scene', 'device') LIMIT 1",
+          )
+          .get() as
+          | { id: string; rule: string; entity: string; subjectId: string; role: string; reason: string }
+          | undefined;
+        db.close();
+        return row;
+      },
+      (row) => row !== undefined,
+    );
+    if (raised === undefined) throw new Error('no prompt was raised');
+    const record = await call<ActionRecord>('submitAction', {
+      name: 'issueWorkPrompt',
+      args: {
+        promptId: raised.id,
+        rule: raised.rule,
+        subject: { entity: raised.entity, id: raised.subjectId },
+        recipientRole: raised.role,
+        message: raised.reason,
+        dueAt: new Date(core.clock.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect(record.state).toBe('pending');
+    const db = new Database(cacheFile, { readonly: true });
+    expect(db.prepare('SELECT state, issued_by FROM local_prompt WHERE id = ?').get(raised.id)).toEqual({
+      state: 'issued',
+      issued_by: 'op-wangfang',
+    });
+    db.close();
+    await until(
+      () => call<ShellStatus>('getStatus'),
+      (status) => status.pendingActions === 0 && status.rejectedActions === 0,
+    );
+  });
+
   it('keeps working offline: actions queue up and reach the platform exactly once when it returns', async () => {
     const centralDir = path.join(dir, 'central');
     central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: centralDir });

@@ -310,13 +310,25 @@ export function createCore(options: CoreOptions): Core {
       const parts = requireConnected();
       const operator = requireOperator(parts);
       try {
-        const entry = parts.outbox.enqueue({
-          name,
-          args,
-          operator: { id: operator.id, name: operator.name },
-          at: new Date(clock.now()).toISOString(),
-          clientId: clientIdOf(parts.db),
-        });
+        const entry = parts.db.transaction(() => {
+          const queued = parts.outbox.enqueue({
+            name,
+            args,
+            operator: { id: operator.id, name: operator.name },
+            at: new Date(clock.now()).toISOString(),
+            clientId: clientIdOf(parts.db),
+          });
+          // Issuing a prompt the rules raised here moves it to `issued` in the same transaction as its
+          // outbox entry: either both happen or neither.
+          if (queued.name === 'issueWorkPrompt') {
+            const promptId = (queued.args as { promptId: string }).promptId;
+            if (parts.rules.getPrompt(promptId) !== null) {
+              const issued = parts.rules.markIssued(promptId, operator.id);
+              if (!issued.ok) throw new ActionRejectedLocally(issued.error.message);
+            }
+          }
+          return queued;
+        })();
         actionsChanged(parts);
         return toActionRecord(entry);
       } catch (error) {
