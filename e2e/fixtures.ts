@@ -17,8 +17,12 @@ export interface ServedApp {
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
 /** Starts browser mode (`dist/node/serve.cjs`, built by `npm run build`) and waits for its ready line. */
-export async function startServedApp(extraArgs: string[] = ['--demo']): Promise<ServedApp> {
+export async function startServedApp(
+  extraArgs: string[] = ['--demo'],
+  prepareDataDir: (dataDir: string) => void = () => undefined,
+): Promise<ServedApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-e2e-'));
+  prepareDataDir(dataDir);
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, 'dist/node/serve.cjs'), '--data-dir', dataDir, ...extraArgs],

@@ -78,6 +78,11 @@ export interface SyncProgress {
   rowsPerSecond: number | null;
 }
 
+/** Something the operator must be told; the renderer words it in the operator's language. */
+export type ShellNotice =
+  | { kind: 'cacheRebuilt'; movedTo: string; recoveredActions: number }
+  | { kind: 'rulesOverrideRefused'; detail: string };
+
 export interface ShellStatus {
   connection: ConnectionStatus;
   /** Progress of the sync with the central platform, or null when no platform is configured. */
@@ -85,7 +90,7 @@ export interface ShellStatus {
   /** The central platform refused the session: the operator keeps working and is asked to sign in again. */
   sessionExpired: boolean;
   /** What the operator must be told (the local cache was damaged and rebuilt, a rules override was refused...). */
-  notices: string[];
+  notices: ShellNotice[];
   /** Last successful sync with the central platform (ISO 8601, UTC), or null. */
   lastSyncAt: string | null;
   /** The central platform's time when this snapshot was taken (ISO 8601, UTC), or null before it was measured. */

@@ -6,6 +6,7 @@ import {
   type AppInfo,
   type QueueCounts,
   type QueueCountsSnapshot,
+  type ShellNotice,
   type ShellStatus,
 } from '../../preload/contract';
 import { BridgeFailure, createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher';
@@ -103,7 +104,7 @@ interface Connected {
   rulesConfig: RulesConfig;
   queues: QueueReader;
   /** What the operator must be told about the cache and the rules configuration. */
-  notices: string[];
+  notices: ShellNotice[];
 }
 
 /** Wires the core's parts and serves them through the one dispatcher. Plain Node: no Electron here. */
@@ -161,10 +162,14 @@ export function createCore(options: CoreOptions): Core {
       notices: [
         ...(opened.movedAsideTo
           ? [
-              `本地缓存损坏，已移至 ${opened.movedAsideTo} 并重新同步；已恢复 ${opened.recoveredActions} 项未上传操作。`,
+              {
+                kind: 'cacheRebuilt' as const,
+                movedTo: opened.movedAsideTo,
+                recoveredActions: opened.recoveredActions,
+              },
             ]
           : []),
-        ...rulesLoaded.warnings.map((warning) => `工作提示规则配置未生效，仍使用内置规则：${warning}`),
+        ...rulesLoaded.warnings.map((detail) => ({ kind: 'rulesOverrideRefused' as const, detail })),
       ],
     };
   }

@@ -11,12 +11,20 @@ export function NoticeBanner() {
   const failures = useAppStore((state) => state.failures);
   const linkDown = useAppStore((state) => state.eventLink === 'down');
   const dismissFailures = useAppStore((state) => state.dismissFailures);
+  const shellNotices = useAppStore((state) => state.status?.notices);
   // While the link is down every call fails as unreachable: the reconnecting notice already says so.
   const groups = groupFailuresByCode(failures).filter((group) => !(linkDown && group.code === 'UNREACHABLE'));
 
   return (
     <div className="notices" role="alert" data-testid="notices">
       {linkDown && <p className="notice notice-warning">{t('link.down')}</p>}
+      {shellNotices?.map((notice) => (
+        <p className="notice notice-warning" key={notice.kind} data-testid={`notice-${notice.kind}`}>
+          {notice.kind === 'cacheRebuilt'
+            ? t('notice.cacheRebuilt', { movedTo: notice.movedTo, count: String(notice.recoveredActions) })
+            : t('notice.rulesOverrideRefused', { detail: notice.detail })}
+        </p>
+      ))}
       {groups.length > 0 && (
         <div className="notice notice-error" data-testid="notice-failures">
           <div className="notice-body">

@@ -83,6 +83,9 @@ const zhCN = {
   'error.SIGN_IN_REFUSED': '中心平台拒绝了用户名或密码，请核对后重试。',
   'error.NOT_SIGNED_IN': '请先登录再进行操作。',
   'error.ACTION_REFUSED': '该操作无法按所填内容执行，详情见技术细节。',
+  'notice.cacheRebuilt':
+    '本地缓存已损坏，已移至 {movedTo} 保存，并正在从中心平台重新同步；已恢复 {count} 项未上传的操作。',
+  'notice.rulesOverrideRefused': '站点的工作提示规则（rules.json）未生效，仍按内置规则运行：{detail}',
   'error.details': '技术细节',
   'error.dismiss': '关闭',
   'link.down': '与值班台服务的实时连接已中断，正在自动重连…',
@@ -177,6 +180,10 @@ const en: MessageTable = {
   'error.SIGN_IN_REFUSED': 'The central platform refused the username or password; check them and try again.',
   'error.NOT_SIGNED_IN': 'Sign in before taking actions.',
   'error.ACTION_REFUSED': 'This action cannot be taken as entered; see the technical details.',
+  'notice.cacheRebuilt':
+    'The local cache was damaged: it was kept at {movedTo} and a full resync from the central platform is running; {count} unsent action(s) were recovered.',
+  'notice.rulesOverrideRefused':
+    "The site's work-prompt rules (rules.json) were not applied; the shipped rules are in force: {detail}",
   'error.details': 'Technical details',
   'error.dismiss': 'Dismiss',
   'link.down': 'The live connection to the DutyDesk service was lost; reconnecting…',
