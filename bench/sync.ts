@@ -155,8 +155,11 @@ async function main(): Promise<void> {
   core.start();
 
   let peakRss = process.memoryUsage().rss;
+  let peakMainHeap = process.memoryUsage().heapTotal;
   const rssTimer = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakMainHeap = Math.max(peakMainHeap, usage.heapTotal);
   }, 50);
 
   const syncStarted = performance.now();
@@ -229,6 +232,7 @@ async function main(): Promise<void> {
       rawStrategy: rawRates.indexesAfter >= rawRates.indexesInPlace ? 'indexesAfter' : 'indexesInPlace',
       ratio: round(rowsPerSec / rawRowsPerSec, 3),
       peakRssMb: Math.round(peakRss / 1024 / 1024),
+      peakMainHeapMb: Math.round(peakMainHeap / 1024 / 1024),
       bridgeP99Ms: round(percentile(bridgeSamples, 99), 2),
       bridgeSamples: bridgeSamples.length,
       incrementalP95Ms: round(percentile(incrementalSamplesMs, 95), 1),

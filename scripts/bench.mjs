@@ -26,8 +26,11 @@ const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs
 if (built.status !== 0) process.exit(built.status ?? 1);
 const outfile = path.join(root, 'dist', 'bench', `${name}.cjs`);
 await build({ ...nodeBundleOptions, absWorkingDir: root, entryPoints: [entry], outfile });
+// The app's launchers set MALLOC_ARENA_MAX on Linux (appProcessEnv in start-plan.ts); so does the benchmark.
+const env = process.platform === 'linux' ? { MALLOC_ARENA_MAX: '2', ...process.env } : process.env;
 const run = spawnSync(process.execPath, ['--max-old-space-size=12288', outfile, ...flags], {
   cwd: root,
   stdio: 'inherit',
+  env,
 });
 process.exit(run.status ?? 1);

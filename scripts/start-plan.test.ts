@@ -8,6 +8,7 @@ import {
   downloadProbeUrl,
   ELECTRON_DEFAULT_MIRROR,
   electronArgs,
+  appProcessEnv,
   electronEnv,
   electronExecutable,
   electronMirror,
@@ -105,9 +106,16 @@ describe('arguments', () => {
   });
 
   it('keeps ELECTRON_RUN_AS_NODE away from the Electron child', () => {
-    expect(electronEnv({ ELECTRON_RUN_AS_NODE: '1', PATH: '/bin', UNSET: undefined })).toEqual({
+    expect(electronEnv({ ELECTRON_RUN_AS_NODE: '1', PATH: '/bin', UNSET: undefined }, 'darwin')).toEqual({
       PATH: '/bin',
     });
+  });
+
+  it('caps glibc malloc arenas on Linux unless the operator set them', () => {
+    expect(appProcessEnv({ PATH: '/bin' }, 'linux')).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '2' });
+    expect(appProcessEnv({ MALLOC_ARENA_MAX: '8' }, 'linux')).toEqual({ MALLOC_ARENA_MAX: '8' });
+    expect(appProcessEnv({ PATH: 'C:\\bin' }, 'win32')).toEqual({ PATH: 'C:\\bin' });
+    expect(electronEnv({ ELECTRON_RUN_AS_NODE: '1' }, 'linux')).toEqual({ MALLOC_ARENA_MAX: '2' });
   });
 });
 
@@ -117,7 +125,7 @@ describe('startDecision', () => {
       mode: 'electron',
       command: '/e/electron',
       args: ['.', '--demo'],
-      env: { DISPLAY: ':0' },
+      env: { DISPLAY: ':0', MALLOC_ARENA_MAX: '2' },
     });
     expect(
       startDecision({

@@ -106,6 +106,7 @@ function startBrowserMode() {
     [path.join(root, 'dist', 'node', 'serve.cjs'), ...plan.appArgs(userArgs)],
     {
       cwd: root,
+      env: plan.appProcessEnv(process.env, host.platform),
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: ownProcessGroup,
     },
