@@ -138,7 +138,7 @@ export function createCore(options: CoreOptions): Core {
     const sync =
       options.sync?.kind === 'worker'
         ? createWorkerSyncHost({ ...syncOptions, workerScript: options.sync.workerScript })
-        : createInlineSyncHost({ ...syncOptions, clock });
+        : createInlineSyncHost({ ...syncOptions, clock, monoNow: clockSources.monoNow });
     const client = new CentralClient({
       baseUrl: centralUrl,
       fetch: options.fetch ?? globalThis.fetch,

@@ -161,7 +161,8 @@ export class SyncEngine {
       pushBatchSize: 50,
       pollIntervalMs: 15_000,
       requestTimeoutMs: 30_000,
-      maxPageBytes: 64 * 1024 * 1024,
+      // Real pages are a few megabytes (5,000 changes); anything near this is refused before it is parsed.
+      maxPageBytes: 32 * 1024 * 1024,
       useEventStream: true,
       heartbeatSilenceMs: 45_000,
       backoff: DEFAULT_BACKOFF,

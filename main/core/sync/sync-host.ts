@@ -23,6 +23,8 @@ export interface SyncHostOptions {
   logger: Logger;
   pollIntervalMs: number;
   fetch?: typeof globalThis.fetch;
+  /** The core's monotonic clock (injected in tests), so the engine and the core tell the same time. */
+  monoNow?: () => number;
 }
 
 /** Messages from the core to the worker. */
@@ -45,7 +47,7 @@ export function createInlineSyncHost(options: SyncHostOptions & { clock?: Server
     db,
     centralUrl: options.centralUrl,
     clock,
-    monoNow: systemClockSources.monoNow,
+    monoNow: options.monoNow ?? systemClockSources.monoNow,
     logger: options.logger,
     pollIntervalMs: options.pollIntervalMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),
