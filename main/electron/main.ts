@@ -16,11 +16,9 @@ import {
 } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startCentral, type RunningCentral } from '../../central/server';
-import { createCore } from '../core/app-core';
-import { loadConfig } from '../core/config';
-import { createFileLogger, type Logger } from '../core/logger';
-import { APP_FOLDER_NAME, dataPaths } from '../core/paths';
+import type { Logger } from '../core/logger';
+import { APP_FOLDER_NAME } from '../core/paths';
+import { startWorkstation } from '../workstation';
 import { createAppProtocolHandler } from './app-protocol';
 import { parseDesktopArgs, type DesktopArgs } from './desktop-args';
 import { registerBridge } from './ipc';
@@ -98,28 +96,16 @@ function focusMainWindow(logger: Logger): void {
 
 async function start(args: DesktopArgs): Promise<void> {
   const dataDir = app.getPath('userData');
-  const paths = dataPaths(dataDir);
-  const logger = createFileLogger(paths.logs);
-
-  let central: RunningCentral | null = null;
-  if (args.demo) {
-    central = await startCentral({
-      port: 0,
-      seed: args.demoSeed,
-      dataDir: path.join(dataDir, 'demo-central'),
-    });
-    logger.info(`demo central server at ${central.url}`);
-  }
-  const config = loadConfig(paths.config, process.env, central?.url ?? args.centralUrl);
-  const core = createCore({
+  const workstation = await startWorkstation({
     dataDir,
     mode: 'desktop',
-    demo: args.demo,
     version: app.getVersion(),
-    config,
-    logger,
-    sync: { kind: 'worker', workerScript: path.join(__dirname, 'sync-worker.cjs') },
+    demo: args.demo,
+    demoSeed: args.demoSeed,
+    centralUrl: args.centralUrl,
+    syncWorkerScript: path.join(__dirname, 'sync-worker.cjs'),
   });
+  const { core, logger } = workstation;
 
   guardWebContents(logger);
   protocol.handle(
@@ -158,10 +144,9 @@ async function start(args: DesktopArgs): Promise<void> {
     if (stopped) return;
     event.preventDefault();
     disposeBridge();
-    void core
+    void workstation
       .stop()
-      .then(() => central?.close())
-      .catch((error: unknown) => logger.warn('the demo central server did not close cleanly', error))
+      .catch((error: unknown) => logger.warn('DutyDesk did not stop cleanly', error))
       .finally(() => {
         stopped = true;
         app.quit();

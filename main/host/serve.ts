@@ -4,11 +4,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { startCentral, type RunningCentral } from '../../central/server';
-import { createCore } from '../core/app-core';
-import { loadConfig } from '../core/config';
-import { createFileLogger } from '../core/logger';
-import { dataPaths, defaultDataDir } from '../core/paths';
+import { defaultDataDir } from '../core/paths';
+import { startWorkstation } from '../workstation';
 import { parseServeArgs, SERVE_USAGE } from './cli-args';
 import { startHost } from './server';
 
@@ -21,28 +18,16 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = path.resolve(args.dataDir ?? defaultDataDir(process.platform, process.env, os.homedir()));
-  const paths = dataPaths(dataDir);
-  const logger = createFileLogger(paths.logs);
-
-  let central: RunningCentral | null = null;
-  if (args.demo) {
-    central = await startCentral({
-      port: 0,
-      seed: args.demoSeed,
-      dataDir: path.join(dataDir, 'demo-central'),
-    });
-    logger.info(`demo central server at ${central.url}`);
-  }
-  const config = loadConfig(paths.config, process.env, central?.url ?? args.centralUrl);
-  const core = createCore({
+  const workstation = await startWorkstation({
     dataDir,
     mode: 'browser',
-    demo: args.demo,
     version: __DUTYDESK_VERSION__,
-    config,
-    logger,
-    sync: { kind: 'worker', workerScript: path.join(__dirname, 'sync-worker.cjs') },
+    demo: args.demo,
+    demoSeed: args.demoSeed,
+    centralUrl: args.centralUrl,
+    syncWorkerScript: path.join(__dirname, 'sync-worker.cjs'),
   });
+  const { core, logger } = workstation;
   core.start();
   const host = await startHost({
     dispatch: core.dispatch,
@@ -59,9 +44,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     // The sync worker finishes its transaction before the process exits: nothing half-written.
-    void Promise.all([core.stop(), host.close()])
-      .then(() => central?.close())
-      .then(() => process.exit(0));
+    void Promise.all([workstation.stop(), host.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
