@@ -226,9 +226,10 @@ export function createCore(options: CoreOptions): Core {
 
   const countsSnapshot = (): QueueCountsSnapshot => {
     if (connected === null) return { counts: emptyQueueCounts(), dataAsOf: null };
-    const counts = connected.rules.counts();
+    // A badge counts exactly the rows its queue shows: both come from the same query.
+    const now = clock.now();
     return {
-      counts: Object.fromEntries(queueIds.map((id) => [id, counts[id]])) as QueueCounts,
+      counts: Object.fromEntries(queueIds.map((id) => [id, connected.queues.count(id, now)])) as QueueCounts,
       dataAsOf: toIso(connected.rules.dataAsOfMs()),
     };
   };

@@ -116,6 +116,51 @@ describe('QueueReader', () => {
     expect(reader.page('redAlerts', now, 1, 1).map((row) => row.id)).toEqual(['red-verified']);
   });
 
+  it('lists the open work prompts raised here, not the snoozed, resolved or calendar ones', () => {
+    const insert = db.prepare(
+      `INSERT INTO local_prompt (id, rule, subject_entity, subject_id, stage, state, recipient_role, reason, raised_at, due_at, snoozed_until)
+       VALUES (?, ?, 'alert', ?, 0, ?, 'sceneOperator', ?, ?, ?, ?)`,
+    );
+    insert.run(
+      'p-open',
+      'undispatched',
+      'a-1',
+      'raised',
+      '已 1 小时 12 分无处置人员',
+      now - 60_000,
+      now + 3_600_000,
+      null,
+    );
+    insert.run(
+      'p-snoozed',
+      'undispatched',
+      'a-2',
+      'issued',
+      '已 2 小时无处置人员',
+      now - 60_000,
+      now,
+      now + 600_000,
+    );
+    insert.run(
+      'p-woke',
+      'non-standard',
+      'a-3',
+      'issued',
+      '未填写联系电话',
+      now - 60_000,
+      now + 60_000,
+      now - 1,
+    );
+    insert.run('p-done', 'undispatched', 'a-4', 'resolved', '已派单', now - 60_000, now, null);
+    insert.run('p-weekly', 'weekly-report', 'a-5', 'raised', '今天发布运行周报', now - 60_000, now, null);
+    const reader = new QueueReader(db);
+    expect(reader.page('workPrompts', now, 0, 10).map((row) => [row.id, row.title])).toEqual([
+      ['p-woke', '未填写联系电话'],
+      ['p-open', '已 1 小时 12 分无处置人员'],
+    ]);
+    expect(reader.count('workPrompts', now)).toBe(2);
+  });
+
   it('lists silent scenes, devices offline or misregistered, and scenes under the sync-rate threshold', () => {
     write('scene', [
       sceneDocument({ id: 'quiet', name: '静默场景', lastAlertAt: minutesAgo(24 * 60 + 1) }),

@@ -24,6 +24,19 @@ export const DEFAULT_QUEUE_THRESHOLDS: QueueThresholds = {
   syncRateBelow: 0.9,
 };
 
+/** The calendar rules of the regulation (DESIGN.md): their prompts are duty items, not work prompts. */
+const CALENDAR_RULE_LIST = [
+  'annual-elements',
+  'annual-manual',
+  'annual-roster',
+  'weekly-report',
+  'monthly-report',
+  'period-outlook',
+  'weekly-meeting',
+]
+  .map((rule) => `'${rule}'`)
+  .join(', ');
+
 interface QueueQuery {
   /** FROM ... WHERE ... with @now and threshold parameters. */
   from: string;
@@ -72,13 +85,16 @@ const queries: Record<QueueId, QueueQuery> = {
       (SELECT group_concat(json_extract(issue.value, '$.key'), ', ') FROM json_each(a.data, '$.elementIssues') AS issue) AS detail`,
     orderBy: 'a.reported_at',
   },
+  // The prompts the rules raised on this workstation and not yet resolved, less those snoozed; the calendar
+  // duties (weekly report, November updates...) are the duty items, not prompts to a scene.
   workPrompts: {
-    from: `work_prompt p INDEXED BY work_prompt_open WHERE p.status <> 'resolved'`,
-    select: `'workPrompt' AS entity, p.id AS id, NULL AS level, json_extract(p.data, '$.message') AS title,
-      NULL AS sceneName, p.rule AS category, NULL AS location, json_extract(p.data, '$.issuedAt') AS sinceIso,
-      p.due_at AS dueMs, json_extract(p.data, '$.recipientRole') AS handler, p.status AS status,
+    from: `local_prompt p WHERE p.state <> 'resolved' AND (p.snoozed_until IS NULL OR p.snoozed_until <= @now)
+           AND p.rule NOT IN (${CALENDAR_RULE_LIST})`,
+    select: `'workPrompt' AS entity, p.id AS id, NULL AS level, p.reason AS title,
+      NULL AS sceneName, p.rule AS category, NULL AS location, p.raised_at AS sinceMs,
+      p.due_at AS dueMs, p.recipient_role AS handler, p.state AS status,
       NULL AS claimedBy, p.subject_entity || ':' || p.subject_id AS detail`,
-    orderBy: 'p.due_at',
+    orderBy: 'p.due_at IS NULL, p.due_at, p.raised_at',
   },
   silentScenes: {
     from: `scene s WHERE s.last_alert_at IS NULL OR s.last_alert_at <= @now - @silentSceneAfterMs`,

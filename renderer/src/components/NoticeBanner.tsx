@@ -1,6 +1,7 @@
 import { useTranslate } from '../i18n/use-translate';
 import { groupFailuresByCode } from '../store/notices-slice';
 import { useAppStore } from '../store/store-context';
+import { SessionExpiredBanner } from './SignIn';
 
 /**
  * Failures, in words chosen by error code, above the work area: never a modal, the operator keeps
@@ -18,6 +19,7 @@ export function NoticeBanner() {
   return (
     <div className="notices" role="alert" data-testid="notices">
       {linkDown && <p className="notice notice-warning">{t('link.down')}</p>}
+      <SessionExpiredBanner />
       {shellNotices?.map((notice) => (
         <p className="notice notice-warning" key={notice.kind} data-testid={`notice-${notice.kind}`}>
           {notice.kind === 'cacheRebuilt'

@@ -1,13 +1,42 @@
-import { usePlatformTimeZone } from '../format/use-platform-time-zone';
+import { useCallback, useRef, useState } from 'react';
+import type { QueueRow } from '../../../preload/contract';
 import { formatDateTime, parseInstant } from '../format/time';
+import { usePlatformTimeZone } from '../format/use-platform-time-zone';
 import { useTranslate } from '../i18n/use-translate';
 import { useAppStore } from '../store/store-context';
+import { QueueGrid } from './QueueGrid';
+import { RowDetail } from './RowDetail';
+import { SignInForm, useSignInShown } from './SignIn';
+
+/** "HH:mm" on the platform's wall clock, for the data-age badge shown while not online. */
+function formatHourMinute(ms: number, timeZone: string): string {
+  return formatDateTime(ms, timeZone).slice(11, 16);
+}
 
 export function QueueArea() {
   const t = useTranslate();
   const timeZone = usePlatformTimeZone();
   const queue = useAppStore((state) => state.selectedQueue);
   const dataAsOf = useAppStore((state) => parseInstant(state.queueCounts?.dataAsOf));
+  const connection = useAppStore((state) => state.status?.connection.state ?? null);
+  const signInShown = useSignInShown();
+  const [selected, setSelected] = useState<QueueRow | null>(null);
+  const [detailOpen, setDetailOpen] = useState(false);
+  const focusGrid = useRef<() => void>(() => undefined);
+
+  const onSelect = useCallback((row: QueueRow | null) => {
+    setSelected(row);
+    if (row === null) setDetailOpen(false);
+  }, []);
+  const registerFocus = useCallback((focus: () => void) => {
+    focusGrid.current = focus;
+  }, []);
+  const closeDetail = useCallback(() => {
+    setDetailOpen(false);
+    focusGrid.current();
+  }, []);
+
+  const offline = connection !== null && connection !== 'online';
 
   return (
     <main className="queue-area" data-testid="queue-area" aria-labelledby="queue-area-title">
@@ -20,11 +49,25 @@ export function QueueArea() {
             ? t('area.neverSynced')
             : t('area.dataAsOf', { time: formatDateTime(dataAsOf, timeZone) })}
         </p>
+        {offline && dataAsOf !== null && !signInShown && (
+          <span className="data-age-badge" data-testid="queue-data-age">
+            {t('area.dataAsOf', { time: formatHourMinute(dataAsOf, timeZone) })}
+          </span>
+        )}
       </div>
-      <div className="empty-state">
-        <p className="empty-state-title">{t('area.emptyTitle')}</p>
-        <p className="empty-state-detail">{t('area.emptyDetail')}</p>
-      </div>
+      {signInShown ? (
+        <SignInForm />
+      ) : (
+        <div className="queue-body">
+          <QueueGrid
+            queue={queue}
+            onOpen={() => setDetailOpen(true)}
+            onSelect={onSelect}
+            registerFocus={registerFocus}
+          />
+          {detailOpen && selected && <RowDetail row={selected} onClose={closeDetail} />}
+        </div>
+      )}
     </main>
   );
 }

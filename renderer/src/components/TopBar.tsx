@@ -1,6 +1,7 @@
 import type { Locale, Theme } from '../../../preload/contract';
 import { useTranslate } from '../i18n/use-translate';
 import { useAppStore } from '../store/store-context';
+import { SignOutButton } from './SignIn';
 
 const otherLocale: Record<Locale, Locale> = { 'zh-CN': 'en', en: 'zh-CN' };
 const otherTheme: Record<Theme, Theme> = { dark: 'light', light: 'dark' };
@@ -29,6 +30,7 @@ export function TopBar() {
         </span>
       )}
       <div className="top-bar-actions">
+        <SignOutButton />
         <button
           type="button"
           className="switch-button"

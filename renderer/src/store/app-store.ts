@@ -1,12 +1,13 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { DutyDeskBridge } from '../../../preload/contract';
+import { createAuthSlice, type AuthSlice } from './auth-slice';
 import { createNoticesSlice, type NoticesSlice } from './notices-slice';
 import { createPreferencesSlice, type PreferencesSlice } from './preferences-slice';
 import { createQueuesSlice, type QueuesSlice } from './queues-slice';
 import { createStatusSlice, type StatusSlice } from './status-slice';
 
 /** The one store of the renderer: one slice per domain, bound together. */
-export type AppState = PreferencesSlice & StatusSlice & QueuesSlice & NoticesSlice;
+export type AppState = PreferencesSlice & StatusSlice & QueuesSlice & NoticesSlice & AuthSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** Domains whose snapshot may arrive both as an answer to a read and as an event. */
@@ -35,5 +36,6 @@ export function createAppStore(dependencies: StoreDependencies): AppStore {
     ...createStatusSlice(context)(...zustand),
     ...createQueuesSlice(context)(...zustand),
     ...createNoticesSlice(context)(...zustand),
+    ...createAuthSlice(context)(...zustand),
   }));
 }

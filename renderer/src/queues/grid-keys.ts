@@ -1,0 +1,36 @@
+/** What a key does in a queue's grid. */
+export type GridKeyCommand = { kind: 'move'; rowIndex: number } | { kind: 'open' } | { kind: 'leave' } | null;
+
+/**
+ * The command for `key` with row `current` selected (null: none yet) in a grid of `rowCount` rows
+ * (null: not known yet). j/k and the arrows move by one, Home/End jump, Enter opens the detail,
+ * Esc leaves for the queue list. A move never leaves the grid's rows.
+ */
+export function gridKeyCommand(key: string, current: number | null, rowCount: number | null): GridKeyCommand {
+  if (key === 'Enter') return current === null ? null : { kind: 'open' };
+  if (key === 'Escape') return { kind: 'leave' };
+  if (rowCount === 0) return null;
+  const last = rowCount === null ? Number.POSITIVE_INFINITY : rowCount - 1;
+  let target: number;
+  switch (key) {
+    case 'j':
+    case 'ArrowDown':
+      target = current === null ? 0 : current + 1;
+      break;
+    case 'k':
+    case 'ArrowUp':
+      target = current === null ? 0 : current - 1;
+      break;
+    case 'Home':
+      target = 0;
+      break;
+    case 'End':
+      if (rowCount === null) return null;
+      target = last;
+      break;
+    default:
+      return null;
+  }
+  target = Math.min(Math.max(target, 0), last);
+  return target === current ? null : { kind: 'move', rowIndex: target };
+}
