@@ -1,14 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
-import type { BridgeResult, QueuePage } from '../preload/contract';
+import type { APIRequestContext, Page } from '@playwright/test';
+import type { QueuePage } from '../preload/contract';
 import { expect, startServedApp, stopServedApp, test, type ServedApp } from './fixtures';
+import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // The triage console's first slice: signing in by keyboard, a queue as a grid fed page by page,
 // and moving through it with the keyboard. This file runs its own instance, so that the operator
 // the other specs sign in cannot change what it sees.
-
-const screenshotDir = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 let app: ServedApp;
 test.beforeAll(async () => {
@@ -18,35 +15,9 @@ test.afterAll(async () => {
   await stopServedApp(app);
 });
 
-async function callBridge<T>(request: APIRequestContext, name: string, args: unknown[] = []): Promise<T> {
-  const response = await request.post(`${app.origin}/api/call`, {
-    headers: { authorization: `Bearer ${app.token}` },
-    data: { name, args },
-  });
-  const result = (await response.json()) as BridgeResult<T>;
-  if (!result.ok) throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
-
-function watchPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
-
 /** Opens the console signed out: whoever an earlier test signed in is signed out first. */
 async function openSignedOut(page: Page, request: APIRequestContext): Promise<void> {
-  await callBridge(request, 'signOut');
+  await callBridge(request, app, 'signOut');
   await page.goto(app.url);
   await expect(page.getByTestId('sign-in-form')).toBeVisible({ timeout: 20_000 });
 }
@@ -113,11 +84,13 @@ test('the red-alert queue shows its rows page by page, moved through and opened 
   const expectTotalMatches = async (queue: 'redAlerts' | 'undispatched', withBadge: boolean) => {
     const badge = page.getByTestId(`queue-count-${queue}`);
     await expect(async () => {
-      const first = await callBridge<QueuePage>(request, 'getQueuePage', [{ queue, offset: 0, limit: 5 }]);
+      const first = await callBridge<QueuePage>(request, app, 'getQueuePage', [
+        { queue, offset: 0, limit: 5 },
+      ]);
       await expect(total).toHaveText(`共 ${first.total} 条`, { timeout: 1_000 });
       if (withBadge) await expect(badge).toHaveText(String(first.total), { timeout: 1_000 });
     }).toPass({ timeout: 30_000 });
-    return callBridge<QueuePage>(request, 'getQueuePage', [{ queue, offset: 0, limit: 5 }]);
+    return callBridge<QueuePage>(request, app, 'getQueuePage', [{ queue, offset: 0, limit: 5 }]);
   };
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('红色预警');
   await expectTotalMatches('redAlerts', false);

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { APIRequestContext, Page, TestInfo, WebSocketRoute } from '@playwright/test';
-import type { BridgeResult, EventEnvelope, Preferences, QueueCountsSnapshot } from '../preload/contract';
-import { expect, test, type ServedApp } from './fixtures';
+import type { WebSocketRoute } from '@playwright/test';
+import type { EventEnvelope, Preferences, QueueCountsSnapshot } from '../preload/contract';
+import { expect, test } from './fixtures';
+import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // The first screen of browser mode on the demo district: language, theme, queues, status bar, and
 // how it behaves when the bridge fails.
@@ -38,35 +37,7 @@ const englishNames = [
   'Sync rate low',
 ];
 
-const screenshotDir = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
 const dateTimePattern = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
-
-async function callBridge<T>(request: APIRequestContext, app: ServedApp, name: string, args: unknown[] = []) {
-  const response = await request.post(`${app.origin}/api/call`, {
-    headers: { authorization: `Bearer ${app.token}` },
-    data: { name, args },
-  });
-  const result = (await response.json()) as BridgeResult<T>;
-  if (!result.ok) throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
-
-/** Collects console errors and uncaught exceptions from the moment it is called. */
-function watchPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
 
 /** The platform's wall clock (Asia/Shanghai) for an instant, as the status bar writes it. */
 function shanghaiDateTime(ms: number): string {

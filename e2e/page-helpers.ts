@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
+import type { BridgeResult } from '../preload/contract';
+import type { ServedApp } from './fixtures';
+
+/** Screenshots kept as test artefacts, for a person to look at. */
+const screenshotDir = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
+
+/** One bridge call over browser mode's HTTP API, as the page makes it; throws on a refusal. */
+export async function callBridge<T>(
+  request: APIRequestContext,
+  app: ServedApp,
+  name: string,
+  args: unknown[] = [],
+): Promise<T> {
+  const response = await request.post(`${app.origin}/api/call`, {
+    headers: { authorization: `Bearer ${app.token}` },
+    data: { name, args },
+  });
+  const result = (await response.json()) as BridgeResult<T>;
+  if (!result.ok) throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
+
+/** Collects console errors and uncaught exceptions from the moment it is called. */
+export function watchPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** A full-page screenshot under test-results/screenshots/, attached to the test's report. */
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
