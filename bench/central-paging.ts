@@ -5,11 +5,10 @@
  * generation uses its worker threads exactly as `npm run central -- --alerts <n>` does.
  * Progress goes to stderr; the last line on stdout is one JSON object with the figures (see central/README.md).
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { startCentralProcess, type CentralProcess } from './central-process';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -46,44 +45,13 @@ function cpuSeconds(pid: number | undefined): number | null {
   }
 }
 
-async function startCentral(): Promise<{
-  url: string;
-  child: ChildProcessByStdio<null, Readable, Readable>;
-  seconds: number;
-  report: string;
-}> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(distDir, 'node', 'central.cjs'),
-      '--port',
-      '0',
-      '--seed',
-      values.seed,
-      '--alerts',
-      String(alertCount),
-      '--data-dir',
-      path.join(workDir, 'central'),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let report = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    const text = chunk.toString();
-    report += text;
-    process.stderr.write(text);
+function startCentral(): Promise<CentralProcess> {
+  return startCentralProcess({
+    distDir,
+    seed: values.seed,
+    alerts: alertCount,
+    dataDir: path.join(workDir, 'central'),
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /central ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the central server exited with ${String(code)}`)));
-  });
-  return { url, child, seconds: (performance.now() - started) / 1000, report: report.trim() };
 }
 
 async function login(url: string): Promise<string> {

@@ -9,10 +9,11 @@
  * - the incremental latency from a change committed on the server to its row in the cache (p95).
  * The last line printed is one JSON object with the figures.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startCentralProcess } from './central-process';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { BridgeResult, QueuePage, ShellStatus } from '../preload/contract';
@@ -45,40 +46,6 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
-
-async function startCentralProcess(): Promise<{
-  url: string;
-  child: ChildProcess;
-  generationSeconds: number;
-}> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(distDir, 'node', 'central.cjs'),
-      '--port',
-      '0',
-      '--seed',
-      values.seed,
-      '--alerts',
-      String(alertCount),
-      '--test-admin',
-      '--data-dir',
-      path.join(workDir, 'central'),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /central ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the central server exited with ${String(code)}`)));
-  });
-  return { url, child, generationSeconds: (performance.now() - started) / 1000 };
-}
 
 async function call<T>(core: Core, name: string, ...args: unknown[]): Promise<T> {
   const result = (await core.dispatch(name, args)) as BridgeResult<T>;
@@ -138,9 +105,15 @@ let centralChild: ChildProcess | null = null;
 
 async function main(): Promise<void> {
   log(`generating a district of ${alertCount} alerts`);
-  const central = await startCentralProcess();
+  const central = await startCentralProcess({
+    distDir,
+    seed: values.seed,
+    alerts: alertCount,
+    dataDir: path.join(workDir, 'central'),
+    testAdmin: true,
+  });
   centralChild = central.child;
-  log(`central ready at ${central.url} after ${round(central.generationSeconds)} s`);
+  log(`central ready at ${central.url} after ${round(central.seconds)} s`);
 
   const dataDir = path.join(workDir, 'workstation');
   const core = createCore({
@@ -236,7 +209,7 @@ async function main(): Promise<void> {
       bridgeP99Ms: round(percentile(bridgeSamples, 99), 2),
       bridgeSamples: bridgeSamples.length,
       incrementalP95Ms: round(percentile(incrementalSamplesMs, 95), 1),
-      centralGenerationSeconds: round(central.generationSeconds, 1),
+      centralGenerationSeconds: round(central.seconds, 1),
     }),
   );
 }

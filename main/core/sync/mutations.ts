@@ -97,127 +97,88 @@ const operatorActor = (context: EffectContext) => ({
   operatorId: context.operator.id,
 });
 
+/** Changes fields of a document the cache holds; an absent document stays absent. */
+function update(entity: EntityName, id: string, fields: (current: Doc) => Doc): DocumentEffect[] {
+  return [{ entity, id, apply: (current) => current && { ...current, ...fields(current) } }];
+}
+
+/** Creates a document under the id the server will confirm it with; one already there is kept. */
+function create(entity: EntityName, id: string, fields: Doc): DocumentEffect[] {
+  return [{ entity, id, apply: (current) => current ?? { id, version: 0, ...fields } }];
+}
+
 /** The documents an action changes locally while it waits for the server. */
 export function localEffects(name: MutationName, rawArgs: unknown, context: EffectContext): DocumentEffect[] {
   switch (name) {
     case 'verifyAlert': {
       const args = mutationArgSchemas.verifyAlert.parse(rawArgs);
-      return [
-        {
-          entity: 'alert',
-          id: args.alertId,
-          apply: (alert) =>
-            alert && {
-              ...alert,
-              verifiedAt: context.at,
-              verifiedBy: context.operator.name,
-              verification: { significant: args.significant, assessment: args.assessment },
-            },
-        },
-      ];
+      return update('alert', args.alertId, () => ({
+        verifiedAt: context.at,
+        verifiedBy: context.operator.name,
+        verification: { significant: args.significant, assessment: args.assessment },
+      }));
     }
     case 'startMajorLoop': {
       const args = mutationArgSchemas.startMajorLoop.parse(rawArgs);
-      return [
-        {
-          entity: 'alert',
-          id: args.alertId,
-          apply: (alert) =>
-            alert && {
-              ...alert,
-              loop: 'major',
-              majorLoopKind: args.kind,
-              majorLoopStartedAt: context.at,
-              majorLoopReportedTo: MAJOR_LOOP_RECIPIENT[args.kind],
-              majorLoopSummary: args.summary,
-            },
-        },
-      ];
+      return update('alert', args.alertId, () => ({
+        loop: 'major',
+        majorLoopKind: args.kind,
+        majorLoopStartedAt: context.at,
+        majorLoopReportedTo: MAJOR_LOOP_RECIPIENT[args.kind],
+        majorLoopSummary: args.summary,
+      }));
     }
     case 'issueWorkPrompt': {
       const args = mutationArgSchemas.issueWorkPrompt.parse(rawArgs);
-      return [
-        {
-          entity: 'workPrompt',
-          id: args.promptId,
-          apply: (existing) =>
-            existing ?? {
-              id: args.promptId,
-              version: 0,
-              rule: args.rule,
-              subject: args.subject,
-              recipientRole: args.recipientRole,
-              message: args.message,
-              dueAt: args.dueAt,
-              status: 'issued',
-              issuedAt: context.at,
-              issuedBy: context.operator.name,
-              acknowledgedAt: null,
-              acknowledgedBy: null,
-              acknowledgementNote: null,
-              resolvedAt: null,
-              resolvedBy: null,
-              resolution: null,
-            },
-        },
-      ];
+      return create('workPrompt', args.promptId, {
+        rule: args.rule,
+        subject: args.subject,
+        recipientRole: args.recipientRole,
+        message: args.message,
+        dueAt: args.dueAt,
+        status: 'issued',
+        issuedAt: context.at,
+        issuedBy: context.operator.name,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        acknowledgementNote: null,
+        resolvedAt: null,
+        resolvedBy: null,
+        resolution: null,
+      });
     }
     case 'acknowledgeWorkPrompt': {
       const args = mutationArgSchemas.acknowledgeWorkPrompt.parse(rawArgs);
-      return [
-        {
-          entity: 'workPrompt',
-          id: args.promptId,
-          apply: (prompt) =>
-            prompt && {
-              ...prompt,
-              status: prompt.status === 'resolved' ? 'resolved' : 'acknowledged',
-              acknowledgedAt: context.at,
-              acknowledgedBy: context.operator.name,
-              acknowledgementNote: args.note ?? null,
-            },
-        },
-      ];
+      return update('workPrompt', args.promptId, (prompt) => ({
+        status: prompt.status === 'resolved' ? 'resolved' : 'acknowledged',
+        acknowledgedAt: context.at,
+        acknowledgedBy: context.operator.name,
+        acknowledgementNote: args.note ?? null,
+      }));
     }
     case 'resolveWorkPrompt': {
       const args = mutationArgSchemas.resolveWorkPrompt.parse(rawArgs);
-      return [
-        {
-          entity: 'workPrompt',
-          id: args.promptId,
-          apply: (prompt) =>
-            prompt && {
-              ...prompt,
-              status: 'resolved',
-              resolvedAt: context.at,
-              resolvedBy: context.operator.name,
-              resolution: args.resolution,
-            },
-        },
-      ];
+      return update('workPrompt', args.promptId, () => ({
+        status: 'resolved',
+        resolvedAt: context.at,
+        resolvedBy: context.operator.name,
+        resolution: args.resolution,
+      }));
     }
     case 'addNote': {
       const args = mutationArgSchemas.addNote.parse(rawArgs);
-      return [
-        {
-          entity: 'timelineEntry',
-          id: args.noteId,
-          apply: (existing) =>
-            existing ?? {
-              id: args.noteId,
-              version: 0,
-              subject: args.subject,
-              kind: 'note',
-              at: context.at,
-              actor: operatorActor(context),
-              text: args.text,
-            },
-        },
-      ];
+      return create('timelineEntry', args.noteId, {
+        subject: args.subject,
+        kind: 'note',
+        at: context.at,
+        actor: operatorActor(context),
+        text: args.text,
+      });
     }
     case 'claimItem': {
       const args = mutationArgSchemas.claimItem.parse(rawArgs);
       const claimId = `${args.subject.entity}:${args.subject.id}`;
+      // A claim renews: it replaces this workstation's earlier lease rather than keeping it.
       return [
         {
           entity: 'claim',
@@ -241,24 +202,15 @@ export function localEffects(name: MutationName, rawArgs: unknown, context: Effe
     }
     case 'recordHandover': {
       const args = mutationArgSchemas.recordHandover.parse(rawArgs);
-      return [
-        {
-          entity: 'handover',
-          id: args.handoverId,
-          apply: (existing) =>
-            existing ?? {
-              id: args.handoverId,
-              version: 0,
-              recordedBy: context.operator.id,
-              recordedAt: context.at,
-              shiftStartedAt: args.shiftStartedAt,
-              shiftEndedAt: args.shiftEndedAt,
-              toOperatorId: args.toOperatorId,
-              summary: args.summary,
-              openItems: args.openItems,
-            },
-        },
-      ];
+      return create('handover', args.handoverId, {
+        recordedBy: context.operator.id,
+        recordedAt: context.at,
+        shiftStartedAt: args.shiftStartedAt,
+        shiftEndedAt: args.shiftEndedAt,
+        toOperatorId: args.toOperatorId,
+        summary: args.summary,
+        openItems: args.openItems,
+      });
     }
   }
 }
