@@ -15,6 +15,7 @@ const queueOrder = [
   'silentScenes',
   'deviceIssues',
   'syncRate',
+  'dutyItems',
 ] as const;
 const chineseNames = [
   '红色预警',
@@ -23,8 +24,9 @@ const chineseNames = [
   '填报不规范',
   '工作提示',
   '静默场景',
-  '设备离线',
+  '设备离线 / 信息报错',
   '同步率异常',
+  '值班事项',
 ];
 const englishNames = [
   'Red alerts',
@@ -33,8 +35,9 @@ const englishNames = [
   'Non-standard records',
   'Work prompts',
   'Silent scenes',
-  'Devices offline',
+  'Devices offline / info errors',
   'Sync rate low',
+  'Duty items',
 ];
 
 const dateTimePattern = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
@@ -198,6 +201,7 @@ test('counts follow the queueCounts event, and the event socket reconnects and r
         silentScenes: 2,
         deviceIssues: 31,
         syncRate: 1,
+        dutyItems: 1,
       },
       dataAsOf: '2025-03-01T16:30:05.000Z',
     },

@@ -36,8 +36,36 @@ export const queueIds = [
   'silentScenes',
   'deviceIssues',
   'syncRate',
+  'dutyItems',
 ] as const;
 export type QueueId = (typeof queueIds)[number];
+
+/** The columns of a queue's grid; the ones a page may be sorted and filtered by. */
+export const queueColumns = [
+  'level',
+  'title',
+  'scene',
+  'category',
+  'location',
+  'elapsed',
+  'dueIn',
+  'handler',
+  'status',
+  'claimedBy',
+  'detail',
+] as const;
+export type QueueColumn = (typeof queueColumns)[number];
+
+export interface QueueSort {
+  column: QueueColumn;
+  direction: 'asc' | 'desc';
+}
+
+/** A column filter: rows whose column's text contains `contains` (case-insensitive). */
+export interface QueueColumnFilter {
+  column: QueueColumn;
+  contains: string;
+}
 
 export type QueueCounts = Record<QueueId, number>;
 
@@ -165,6 +193,143 @@ export interface ActionRecord {
   rejectedMessage: string | null;
 }
 
+/** What a detail pane, an action or a claim is about. */
+export interface ItemRef {
+  entity: QueueRow['entity'];
+  id: string;
+}
+
+/** One required element of an alert (要素信息) and whether it is missing or malformed. */
+export interface AlertElement {
+  key: string;
+  label: string;
+  value: string | null;
+  problem: 'missing' | 'malformed' | null;
+  problemDetail: string | null;
+}
+
+export interface ReadingsSummary {
+  elementName: string;
+  unit: string;
+  direction: 'above' | 'below';
+  threshold: number;
+  peak: number;
+  latest: number;
+  samplesBeyondThreshold: number;
+  exceededAt: string;
+}
+
+export interface WorkOrderSummary {
+  id: string;
+  status: string;
+  deadlineAt: string;
+  closedAt: string | null;
+}
+
+/** One line of an item's timeline: push records, handling steps, notes, prompts. */
+export interface TimelineItem {
+  id: string;
+  at: string;
+  /** push, dispatch, arrive, handle, close, note, prompt, verify, majorLoop... as the platform names them. */
+  kind: string;
+  actor: string | null;
+  text: string | null;
+  /** Written on this workstation and not yet confirmed by the central platform. */
+  pending: boolean;
+}
+
+export interface ClaimSummary {
+  operatorId: string;
+  operatorName: string;
+  expiresAt: string;
+  /** Claimed by the operator signed in here. */
+  mine: boolean;
+  pending: boolean;
+}
+
+/** A work prompt about the item (raised by the rules here, or issued on the platform). */
+export interface PromptSummary {
+  id: string;
+  rule: string;
+  /** raised (here, not yet issued), issued, acknowledged, resolved. */
+  state: string;
+  reason: string;
+  recipientRole: string | null;
+  dueAt: string | null;
+  snoozedUntil: string | null;
+  /** The message the rule suggests, to prefill the issue form. */
+  suggestedMessage: string | null;
+}
+
+export interface AlertDetail {
+  id: string;
+  level: 'red' | 'orange' | 'yellow' | 'blue';
+  title: string;
+  category: string;
+  sceneId: string;
+  sceneName: string | null;
+  deviceId: string | null;
+  location: string | null;
+  occurredAt: string;
+  reportedAt: string;
+  status: string;
+  handler: { name: string; unit: string | null; phone: string | null } | null;
+  dispatchedAt: string | null;
+  deadlineAt: string;
+  closedAt: string | null;
+  elements: AlertElement[];
+  readings: ReadingsSummary | null;
+  verification: { at: string; by: string | null; significant: boolean; assessment: string } | null;
+  majorLoop: {
+    kind: 'emergency' | 'risk';
+    startedAt: string | null;
+    reportedTo: string | null;
+    summary: string;
+  } | null;
+  workOrder: WorkOrderSummary | null;
+}
+
+/** Everything the detail pane shows about one item, read from the cache. */
+export interface ItemDetail {
+  ref: ItemRef;
+  /** The item as its queue row shows it, or null when it is no longer in the cache. */
+  row: QueueRow | null;
+  alert: AlertDetail | null;
+  timeline: TimelineItem[];
+  claim: ClaimSummary | null;
+  prompts: PromptSummary[];
+  dataAsOf: string | null;
+}
+
+/** The readings of an alert's monitored element around the time it crossed its threshold. */
+export interface ReadingSeries {
+  alertId: string;
+  elementName: string;
+  unit: string;
+  direction: 'above' | 'below';
+  /** The value at which each level begins, or null when the platform did not say. */
+  thresholds: { blue: number; yellow: number; orange: number; red: number } | null;
+  samples: { at: string; value: number }[];
+  /** central: fetched now; cache: fetched earlier (offline); summary: only the alert's summary is known. */
+  source: 'central' | 'cache' | 'summary';
+}
+
+/** An alert that sounds on this workstation until someone here acknowledges it. */
+export interface Alarm {
+  alertId: string;
+  level: 'red' | 'orange';
+  title: string;
+  sceneName: string | null;
+  reportedAt: string;
+}
+
+export interface AlarmState {
+  active: Alarm[];
+  /** While set and in the future, alarms are silent (still listed); ISO, server clock. */
+  mutedUntil: string | null;
+  mutedBy: string | null;
+}
+
 export interface AppInfo {
   name: string;
   version: string;
@@ -195,6 +360,9 @@ const buildCallSchemas = () => {
     })
     .strict();
   const mutationId = z.string().min(1).max(100);
+  const itemRef = z
+    .object({ entity: z.enum(['alert', 'scene', 'device', 'workPrompt']), id: z.string().min(1).max(200) })
+    .strict();
   return {
     getAppInfo: z.tuple([]),
     getStatus: z.tuple([]),
@@ -218,9 +386,38 @@ const buildCallSchemas = () => {
           queue: z.enum(queueIds),
           offset: z.int().min(0).max(10_000_000),
           limit: z.int().min(1).max(1000),
+          sort: z
+            .object({ column: z.enum(queueColumns), direction: z.enum(['asc', 'desc']) })
+            .strict()
+            .nullable()
+            .optional(),
+          quickFilter: z.string().max(200).optional(),
+          filters: z
+            .array(z.object({ column: z.enum(queueColumns), contains: z.string().min(1).max(200) }).strict())
+            .max(queueColumns.length)
+            .optional(),
         })
         .strict(),
     ]),
+    getItemDetail: z.tuple([itemRef]),
+    getReadings: z.tuple([z.object({ alertId: z.string().min(1).max(200) }).strict()]),
+    snoozeWorkPrompt: z.tuple([
+      z
+        .object({
+          promptId: z.string().min(1).max(200),
+          until: z.iso.datetime({ offset: true }),
+          reason: z.string().trim().min(1).max(2000),
+        })
+        .strict(),
+    ]),
+    dismissWorkPrompt: z.tuple([
+      z.object({ promptId: z.string().min(1).max(200), reason: z.string().trim().min(1).max(2000) }).strict(),
+    ]),
+    getAlarms: z.tuple([]),
+    acknowledgeAlarms: z.tuple([
+      z.object({ alertIds: z.array(z.string().min(1).max(200)).min(1).max(1000) }).strict(),
+    ]),
+    setAlarmMute: z.tuple([z.object({ until: z.iso.datetime({ offset: true }).nullable() }).strict()]),
   } as const;
 };
 
@@ -245,6 +442,13 @@ export interface CallResults {
   retryAction: ActionRecord;
   discardAction: null;
   getQueuePage: QueuePage;
+  getItemDetail: ItemDetail;
+  getReadings: ReadingSeries;
+  snoozeWorkPrompt: null;
+  dismissWorkPrompt: null;
+  getAlarms: AlarmState;
+  acknowledgeAlarms: AlarmState;
+  setAlarmMute: AlarmState;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,9 +458,15 @@ export interface EventPayloads {
   status: ShellStatus;
   queueCounts: QueueCountsSnapshot;
   preferences: Preferences;
+  alarms: AlarmState;
 }
 export type EventName = keyof EventPayloads;
-export const eventNames = ['status', 'queueCounts', 'preferences'] as const satisfies readonly EventName[];
+export const eventNames = [
+  'status',
+  'queueCounts',
+  'preferences',
+  'alarms',
+] as const satisfies readonly EventName[];
 
 // ---------------------------------------------------------------------------------------------
 // Results: nothing throws across the bridge

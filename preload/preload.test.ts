@@ -65,15 +65,29 @@ describe('preload', () => {
   it.each(callNames)('%s invokes the call channel with (name, args)', async (name) => {
     electron.invoke.mockClear();
     // One sample argument per call that takes one (the preload passes it through; main validates it).
-    const samples: Partial<Record<CallName, unknown[]>> = {
+    // Every call is listed, so a call added to the contract without a sample fails the typecheck.
+    const samples: Record<CallName, unknown[]> = {
+      getAppInfo: [],
+      getStatus: [],
+      getQueueCounts: [],
+      getPreferences: [],
+      signOut: [],
+      listUnfinishedActions: [],
+      getAlarms: [],
       setPreferences: [{ theme: 'light' }],
       signIn: [{ username: 'zhangmin', password: 'secret' }],
       submitAction: [{ name: 'addNote', args: {} }],
       retryAction: [{ mutationId: 'm-1', args: {} }],
       discardAction: [{ mutationId: 'm-1' }],
       getQueuePage: [{ queue: 'redAlerts', offset: 0, limit: 50 }],
+      getItemDetail: [{ entity: 'alert', id: 'a-1' }],
+      getReadings: [{ alertId: 'a-1' }],
+      snoozeWorkPrompt: [{ promptId: 'p-1', until: '2026-11-23T10:00:00Z', reason: '等待现场回复' }],
+      dismissWorkPrompt: [{ promptId: 'p-1', reason: '已电话处理' }],
+      acknowledgeAlarms: [{ alertIds: ['a-1'] }],
+      setAlarmMute: [{ until: null }],
     };
-    const args = samples[name] ?? [];
+    const args = samples[name];
     const method = bridge[name] as (...callArgs: unknown[]) => Promise<unknown>;
     await expect(method(...args)).resolves.toEqual({ ok: true, value: null });
     expect(electron.invoke.mock.calls).toEqual([[BRIDGE_CALL_CHANNEL, name, args]]);

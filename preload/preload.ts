@@ -31,6 +31,7 @@ const listeners: Record<EventName, Set<PayloadListener>> = {
   status: new Set(),
   queueCounts: new Set(),
   preferences: new Set(),
+  alarms: new Set(),
 };
 
 // One IPC listener for all subscriptions: one per `on` would trip Node's MaxListenersExceededWarning
@@ -62,6 +63,13 @@ const bridge = {
   retryAction: (retry) => call('retryAction', [retry]),
   discardAction: (discard) => call('discardAction', [discard]),
   getQueuePage: (request) => call('getQueuePage', [request]),
+  getItemDetail: (ref) => call('getItemDetail', [ref]),
+  getReadings: (request) => call('getReadings', [request]),
+  snoozeWorkPrompt: (snooze) => call('snoozeWorkPrompt', [snooze]),
+  dismissWorkPrompt: (dismissal) => call('dismissWorkPrompt', [dismissal]),
+  getAlarms: () => call('getAlarms', []),
+  acknowledgeAlarms: (request) => call('acknowledgeAlarms', [request]),
+  setAlarmMute: (mute) => call('setAlarmMute', [mute]),
   on(event, listener) {
     if (!isEventName(event)) throw new TypeError(`unknown DutyDesk event ${JSON.stringify(event)}`);
     // A wrapper per subscription, so subscribing one function twice gives two independent subscriptions.

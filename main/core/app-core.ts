@@ -371,6 +371,28 @@ export function createCore(options: CoreOptions): Core {
         dataAsOf: toIso(lastSync.last_success_at),
       };
     },
+    // IN PROGRESS (session 2): each of these is being built by its own change; none is wired to the UI yet.
+    getItemDetail: () => {
+      throw new BridgeFailure('UNAVAILABLE', 'getItemDetail is not built yet');
+    },
+    getReadings: () => {
+      throw new BridgeFailure('UNAVAILABLE', 'getReadings is not built yet');
+    },
+    snoozeWorkPrompt: () => {
+      throw new BridgeFailure('UNAVAILABLE', 'snoozeWorkPrompt is not built yet');
+    },
+    dismissWorkPrompt: () => {
+      throw new BridgeFailure('UNAVAILABLE', 'dismissWorkPrompt is not built yet');
+    },
+    getAlarms: () => {
+      throw new BridgeFailure('UNAVAILABLE', 'getAlarms is not built yet');
+    },
+    acknowledgeAlarms: () => {
+      throw new BridgeFailure('UNAVAILABLE', 'acknowledgeAlarms is not built yet');
+    },
+    setAlarmMute: () => {
+      throw new BridgeFailure('UNAVAILABLE', 'setAlarmMute is not built yet');
+    },
     discardAction: ({ mutationId }) => {
       const parts = requireConnected();
       const operator = requireOperator(parts);

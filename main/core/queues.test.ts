@@ -159,6 +159,11 @@ describe('QueueReader', () => {
       ['p-open', '已 1 小时 12 分无处置人员'],
     ]);
     expect(reader.count('workPrompts', now)).toBe(2);
+    // The calendar duty is the duty items' row, not a work prompt.
+    expect(reader.page('dutyItems', now, 0, 10).map((row) => [row.id, row.category])).toEqual([
+      ['p-weekly', 'weekly-report'],
+    ]);
+    expect(reader.count('dutyItems', now)).toBe(1);
   });
 
   it('lists silent scenes, devices offline or misregistered, and scenes under the sync-rate threshold', () => {

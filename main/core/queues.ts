@@ -58,6 +58,13 @@ const alertJoins = `
   LEFT JOIN scene s ON s.id = a.scene_id
   LEFT JOIN claim c ON c.subject_entity = 'alert' AND c.subject_id = a.id`;
 
+const promptSelect = `
+  'workPrompt' AS entity, p.id AS id, NULL AS level, p.reason AS title,
+  NULL AS sceneName, p.rule AS category, NULL AS location, p.raised_at AS sinceMs,
+  p.due_at AS dueMs, p.recipient_role AS handler, p.state AS status,
+  NULL AS claimedBy, p.subject_entity || ':' || p.subject_id AS detail`;
+const promptOrder = 'p.due_at IS NULL, p.due_at, p.raised_at';
+
 const queries: Record<QueueId, QueueQuery> = {
   redAlerts: {
     from: `alert a INDEXED BY alert_red_open ${alertJoins} WHERE a.level = 'red' AND a.closed_at IS NULL`,
@@ -90,11 +97,16 @@ const queries: Record<QueueId, QueueQuery> = {
   workPrompts: {
     from: `local_prompt p WHERE p.state <> 'resolved' AND (p.snoozed_until IS NULL OR p.snoozed_until <= @now)
            AND p.rule NOT IN (${CALENDAR_RULE_LIST})`,
-    select: `'workPrompt' AS entity, p.id AS id, NULL AS level, p.reason AS title,
-      NULL AS sceneName, p.rule AS category, NULL AS location, p.raised_at AS sinceMs,
-      p.due_at AS dueMs, p.recipient_role AS handler, p.state AS status,
-      NULL AS claimedBy, p.subject_entity || ':' || p.subject_id AS detail`,
-    orderBy: 'p.due_at IS NULL, p.due_at, p.raised_at',
+    select: promptSelect,
+    orderBy: promptOrder,
+  },
+  // The calendar duties (weekly and monthly reports, the November updates, key-period outlooks, the annual
+  // tasks) that the rules raised and no one has resolved; snoozed ones come back when their snooze ends.
+  dutyItems: {
+    from: `local_prompt p WHERE p.state <> 'resolved' AND (p.snoozed_until IS NULL OR p.snoozed_until <= @now)
+           AND p.rule IN (${CALENDAR_RULE_LIST})`,
+    select: promptSelect,
+    orderBy: promptOrder,
   },
   silentScenes: {
     from: `scene s WHERE s.last_alert_at IS NULL OR s.last_alert_at <= @now - @silentSceneAfterMs`,

@@ -30,6 +30,27 @@ function handlers(overrides: Partial<BridgeHandlers> = {}): BridgeHandlers {
     },
     discardAction: () => null,
     getQueuePage: () => ({ rows: [], total: 0, dataAsOf: null }),
+    getItemDetail: () => {
+      throw new Error('not used');
+    },
+    getReadings: () => {
+      throw new Error('not used');
+    },
+    snoozeWorkPrompt: () => {
+      throw new Error('not used');
+    },
+    dismissWorkPrompt: () => {
+      throw new Error('not used');
+    },
+    getAlarms: () => {
+      throw new Error('not used');
+    },
+    acknowledgeAlarms: () => {
+      throw new Error('not used');
+    },
+    setAlarmMute: () => {
+      throw new Error('not used');
+    },
     ...overrides,
   };
 }

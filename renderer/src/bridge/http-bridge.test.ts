@@ -33,6 +33,7 @@ const counts: QueueCountsSnapshot = {
     silentScenes: 0,
     deviceIssues: 7,
     syncRate: 0,
+    dutyItems: 0,
   },
   dataAsOf: '2025-03-01T00:00:00.000Z',
 };

@@ -115,9 +115,19 @@ function describeNetworkFailure(error: unknown, timeoutMs: number): string {
 export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const reconnectDelay = options.reconnectDelay ?? DEFAULT_RECONNECT_DELAY;
-  const listeners: EventListeners = { status: new Set(), queueCounts: new Set(), preferences: new Set() };
+  const listeners: EventListeners = {
+    status: new Set(),
+    queueCounts: new Set(),
+    preferences: new Set(),
+    alarms: new Set(),
+  };
   const linkListeners = new Set<(state: EventLinkState) => void>();
-  const eventsReceived: Record<EventName, number> = { status: 0, queueCounts: 0, preferences: 0 };
+  const eventsReceived: Record<EventName, number> = {
+    status: 0,
+    queueCounts: 0,
+    preferences: 0,
+    alarms: 0,
+  };
 
   let link: EventLinkState = 'connecting';
   let socket: EventSocket | null = null;
@@ -241,6 +251,13 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     retryAction: (retry) => call('retryAction', [retry]),
     discardAction: (discard) => call('discardAction', [discard]),
     getQueuePage: (request) => call('getQueuePage', [request]),
+    getItemDetail: (ref) => call('getItemDetail', [ref]),
+    getReadings: (request) => call('getReadings', [request]),
+    snoozeWorkPrompt: (snooze) => call('snoozeWorkPrompt', [snooze]),
+    dismissWorkPrompt: (dismissal) => call('dismissWorkPrompt', [dismissal]),
+    getAlarms: () => call('getAlarms', []),
+    acknowledgeAlarms: (request) => call('acknowledgeAlarms', [request]),
+    setAlarmMute: (mute) => call('setAlarmMute', [mute]),
     on(event, listener) {
       // A wrapper per subscription (as the preload does): subscribing one function twice gives two
       // subscriptions, and each unsubscribe ends only its own.

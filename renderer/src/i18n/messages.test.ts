@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bridgeErrorCodes, callNames, locales, queueIds } from '../../../preload/contract';
-import { messageTables, translate, type MessageKey } from './messages';
+import { frameMessageKeys, messageModules, messageTables, translate, type MessageKey } from './messages';
 
 describe('message tables', () => {
   const referenceKeys = Object.keys(messageTables['zh-CN']).sort();
@@ -22,6 +22,18 @@ describe('message tables', () => {
     }
   });
 
+  it('gives every key to exactly one table (a domain module never overrides another text)', () => {
+    const owners = [frameMessageKeys, ...messageModules.map((module) => Object.keys(module['zh-CN']))];
+    const seen = new Set<string>();
+    for (const keys of owners) {
+      for (const key of keys) {
+        expect(seen.has(key), key).toBe(false);
+        seen.add(key);
+      }
+    }
+    expect(seen.size).toBe(referenceKeys.length);
+  });
+
   it('names every queue, call and error code of the contract', () => {
     const keys = new Set(referenceKeys);
     for (const id of queueIds) expect(keys).toContain(`queue.${id}`);
@@ -37,8 +49,9 @@ describe('message tables', () => {
       '填报不规范',
       '工作提示',
       '静默场景',
-      '设备离线',
+      '设备离线 / 信息报错',
       '同步率异常',
+      '值班事项',
     ]);
   });
 });

@@ -1,11 +1,25 @@
 import type { Locale } from '../../../preload/contract';
+import { actionsMessages } from './messages-actions';
+import { alarmsMessages } from './messages-alarms';
+import { consoleMessages } from './messages-console';
+import { detailMessages } from './messages-detail';
+import { valuesMessages } from './messages-values';
+
+/** The domains' own tables (messages-*.ts), merged after the frame's texts below; keys never overlap (tested). */
+export const messageModules = [
+  actionsMessages,
+  alarmsMessages,
+  consoleMessages,
+  detailMessages,
+  valuesMessages,
+] as const;
 
 /**
  * The Chinese table is the reference: every key the UI uses is defined here first, and every other
  * locale must define exactly the same keys (the type below forbids missing and extra keys; a unit
  * test checks it again at run time). `{name}` marks a parameter filled in by `translate`.
  */
-const zhCN = {
+const frameZhCN = {
   'app.demoBadge': '演示数据',
   'app.demoBadgeHint': '运行于内置演示辖区，数据为模拟数据',
   'app.switchLocale': 'English',
@@ -25,8 +39,9 @@ const zhCN = {
   'queue.nonStandard': '填报不规范',
   'queue.workPrompts': '工作提示',
   'queue.silentScenes': '静默场景',
-  'queue.deviceIssues': '设备离线',
+  'queue.deviceIssues': '设备离线 / 信息报错',
   'queue.syncRate': '同步率异常',
+  'queue.dutyItems': '值班事项',
 
   'area.dataAsOf': '数据截至 {time}',
   'area.neverSynced': '尚未同步',
@@ -121,6 +136,13 @@ const zhCN = {
   'call.retryAction': '重试操作',
   'call.discardAction': '放弃操作',
   'call.getQueuePage': '读取队列',
+  'call.getItemDetail': '读取详情',
+  'call.getReadings': '读取监测数据',
+  'call.snoozeWorkPrompt': '暂缓工作提示',
+  'call.dismissWorkPrompt': '撤销工作提示',
+  'call.getAlarms': '读取告警',
+  'call.acknowledgeAlarms': '确认告警',
+  'call.setAlarmMute': '设置静音',
   'error.callFailed': '{action}失败：{reason}',
   'error.actionSeparator': '、',
   'error.UNKNOWN_CALL': '值班台服务不认识此请求，页面与服务的版本可能不一致。',
@@ -146,10 +168,19 @@ const zhCN = {
   'crash.reload': '重新加载',
 } as const;
 
+const zhCN = {
+  ...frameZhCN,
+  ...actionsMessages['zh-CN'],
+  ...alarmsMessages['zh-CN'],
+  ...consoleMessages['zh-CN'],
+  ...detailMessages['zh-CN'],
+  ...valuesMessages['zh-CN'],
+};
+
 export type MessageKey = keyof typeof zhCN;
 export type MessageTable = Readonly<Record<MessageKey, string>>;
 
-const en: MessageTable = {
+const frameEn: Readonly<Record<keyof typeof frameZhCN, string>> = {
   'app.demoBadge': 'Demo data',
   'app.demoBadgeHint': 'Running on the embedded demo district: the data is simulated',
   'app.switchLocale': '中文',
@@ -169,8 +200,9 @@ const en: MessageTable = {
   'queue.nonStandard': 'Non-standard records',
   'queue.workPrompts': 'Work prompts',
   'queue.silentScenes': 'Silent scenes',
-  'queue.deviceIssues': 'Devices offline',
+  'queue.deviceIssues': 'Devices offline / info errors',
   'queue.syncRate': 'Sync rate low',
+  'queue.dutyItems': 'Duty items',
 
   'area.dataAsOf': 'Data as of {time}',
   'area.neverSynced': 'Not synced yet',
@@ -266,6 +298,13 @@ const en: MessageTable = {
   'call.retryAction': 'Retrying the action',
   'call.discardAction': 'Discarding the action',
   'call.getQueuePage': 'Reading the queue',
+  'call.getItemDetail': 'Reading the details',
+  'call.getReadings': 'Reading the monitoring data',
+  'call.snoozeWorkPrompt': 'Snoozing the work prompt',
+  'call.dismissWorkPrompt': 'Dismissing the work prompt',
+  'call.getAlarms': 'Reading the alarms',
+  'call.acknowledgeAlarms': 'Acknowledging the alarms',
+  'call.setAlarmMute': 'Setting the mute',
   'error.callFailed': '{action} failed: {reason}',
   'error.actionSeparator': ', ',
   'error.UNKNOWN_CALL':
@@ -293,6 +332,17 @@ const en: MessageTable = {
   'crash.title': 'The interface hit an unexpected error',
   'crash.reload': 'Reload',
 };
+
+const en: MessageTable = {
+  ...frameEn,
+  ...actionsMessages.en,
+  ...alarmsMessages.en,
+  ...consoleMessages.en,
+  ...detailMessages.en,
+  ...valuesMessages.en,
+};
+
+export const frameMessageKeys: readonly string[] = Object.keys(frameZhCN);
 
 export const messageTables: Readonly<Record<Locale, MessageTable>> = { 'zh-CN': zhCN, en };
 

@@ -49,6 +49,7 @@ const counts = (redAlerts: number): QueueCountsSnapshot => ({
     silentScenes: 5,
     deviceIssues: 6,
     syncRate: 7,
+    dutyItems: 8,
   },
   dataAsOf: null,
 });
@@ -78,6 +79,13 @@ function fakeBridge(answers: Partial<{ [N in keyof DutyDeskBridge]: DutyDeskBrid
     listUnfinishedActions: () => Promise.resolve(unreachable),
     retryAction: () => Promise.resolve(unreachable),
     discardAction: () => Promise.resolve(unreachable),
+    getItemDetail: () => Promise.resolve(unreachable),
+    getReadings: () => Promise.resolve(unreachable),
+    snoozeWorkPrompt: () => Promise.resolve(unreachable),
+    dismissWorkPrompt: () => Promise.resolve(unreachable),
+    getAlarms: () => Promise.resolve(unreachable),
+    acknowledgeAlarms: () => Promise.resolve(unreachable),
+    setAlarmMute: () => Promise.resolve(unreachable),
     getQueuePage: () => Promise.resolve(unreachable),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();

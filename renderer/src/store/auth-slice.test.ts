@@ -34,6 +34,13 @@ function accountBridge(): DutyDeskBridge {
     listUnfinishedActions: unexpected,
     retryAction: unexpected,
     discardAction: unexpected,
+    getItemDetail: unexpected,
+    getReadings: unexpected,
+    snoozeWorkPrompt: unexpected,
+    dismissWorkPrompt: unexpected,
+    getAlarms: unexpected,
+    acknowledgeAlarms: unexpected,
+    setAlarmMute: unexpected,
     getStatus: () => Promise.resolve(ok(status(signedIn))),
     signIn: ({ username, password }) => {
       if (username !== 'zhangmin' || password !== 'zhangmin-demo') {

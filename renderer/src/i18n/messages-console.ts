@@ -1,0 +1,4 @@
+import { defineMessages } from './define-messages';
+
+/** The texts of the console domain. */
+export const consoleMessages = defineMessages({}, {});

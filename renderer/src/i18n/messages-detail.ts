@@ -1,0 +1,4 @@
+import { defineMessages } from './define-messages';
+
+/** The texts of the detail domain. */
+export const detailMessages = defineMessages({}, {});
