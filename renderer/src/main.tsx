@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { selectTransport } from './bridge/select-transport';
+import { CommandRegistry } from './commands/command-registry';
+import { CommandRegistryProvider } from './commands/use-commands';
 import { App } from './components/App';
 import { CrashBoundary } from './components/CrashBoundary';
 import { MissingToken } from './components/MissingToken';
@@ -29,7 +31,9 @@ if (transport.kind === 'missing-token') {
     <StrictMode>
       <CrashBoundary>
         <StoreProvider store={store}>
-          <App />
+          <CommandRegistryProvider registry={new CommandRegistry()}>
+            <App />
+          </CommandRegistryProvider>
         </StoreProvider>
       </CrashBoundary>
     </StrictMode>,

@@ -1,5 +1,3 @@
-import { useCallback, useRef, useState } from 'react';
-import type { QueueRow } from '../../../preload/contract';
 import { formatDateTime, parseInstant } from '../format/time';
 import { usePlatformTimeZone } from '../format/use-platform-time-zone';
 import { useTranslate } from '../i18n/use-translate';
@@ -20,21 +18,9 @@ export function QueueArea() {
   const dataAsOf = useAppStore((state) => parseInstant(state.queueCounts?.dataAsOf));
   const connection = useAppStore((state) => state.status?.connection.state ?? null);
   const signInShown = useSignInShown();
-  const [selected, setSelected] = useState<QueueRow | null>(null);
-  const [detailOpen, setDetailOpen] = useState(false);
-  const focusGrid = useRef<() => void>(() => undefined);
-
-  const onSelect = useCallback((row: QueueRow | null) => {
-    setSelected(row);
-    if (row === null) setDetailOpen(false);
-  }, []);
-  const registerFocus = useCallback((focus: () => void) => {
-    focusGrid.current = focus;
-  }, []);
-  const closeDetail = useCallback(() => {
-    setDetailOpen(false);
-    focusGrid.current();
-  }, []);
+  const selected = useAppStore((state) => state.selectedRow);
+  const detailOpen = useAppStore((state) => state.detailOpen);
+  const closeDetail = useAppStore((state) => state.closeDetail);
 
   const offline = connection !== null && connection !== 'online';
 
@@ -59,12 +45,7 @@ export function QueueArea() {
         <SignInForm />
       ) : (
         <div className="queue-body">
-          <QueueGrid
-            queue={queue}
-            onOpen={() => setDetailOpen(true)}
-            onSelect={onSelect}
-            registerFocus={registerFocus}
-          />
+          <QueueGrid queue={queue} />
           {detailOpen && selected && <RowDetail row={selected} onClose={closeDetail} />}
         </div>
       )}

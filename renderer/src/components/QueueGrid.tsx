@@ -184,19 +184,16 @@ function columnDefs(t: Translate, clock: GridClock): ColDef<QueueRow>[] {
 
 export interface QueueGridProps {
   queue: QueueId;
-  /** The row the operator opened with Enter, or null when the detail is closed. */
-  onOpen: (row: QueueRow) => void;
-  /** Tells the area which row is selected (for the detail pane to follow). */
-  onSelect: (row: QueueRow | null) => void;
-  /** Lets the area hand focus back to the selected row. */
-  registerFocus: (focus: () => void) => void;
 }
 
-export function QueueGrid({ queue, onOpen, onSelect, registerFocus }: QueueGridProps) {
+export function QueueGrid({ queue }: QueueGridProps) {
   const t = useTranslate();
   const theme = useAppStore((state) => state.preferences.theme);
   const loadQueuePage = useAppStore((state) => state.loadQueuePage);
   const queueCounts = useAppStore((state) => state.queueCounts);
+  const onSelect = useAppStore((state) => state.selectRow);
+  const openDetail = useAppStore((state) => state.openDetail);
+  const setGridControl = useAppStore((state) => state.setGridControl);
   const serverNow = useServerNow();
   const [clock] = useState(createGridClock);
   const api = useRef<GridApi<QueueRow> | null>(null);
@@ -256,8 +253,18 @@ export function QueueGrid({ queue, onOpen, onSelect, registerFocus }: QueueGridP
   }, []);
 
   useEffect(() => {
-    registerFocus(() => focusRow(selectedIndex.current ?? 0));
-  }, [registerFocus, focusRow]);
+    setGridControl({
+      focusSelected: () => focusRow(selectedIndex.current ?? 0),
+      selectNext: () => {
+        const current = selectedIndex.current ?? -1;
+        // After an action the row may leave the queue; the next row then takes its index.
+        const last = (total ?? current + 2) - 1;
+        focusRow(Math.max(0, Math.min(current + 1, last)));
+      },
+      refresh: () => api.current?.refreshInfiniteCache(),
+    });
+    return () => setGridControl(null);
+  }, [setGridControl, focusRow, total]);
 
   const onCellFocused = (event: CellFocusedEvent<QueueRow>) => {
     if (typeof event.rowIndex !== 'number') return;
@@ -279,7 +286,10 @@ export function QueueGrid({ queue, onOpen, onSelect, registerFocus }: QueueGridP
     if (command.kind === 'move') focusRow(command.rowIndex);
     else if (command.kind === 'open') {
       const row = grid.getDisplayedRowAtIndex(selectedIndex.current ?? 0)?.data;
-      if (row) onOpen(row);
+      if (row) {
+        onSelect(row);
+        openDetail();
+      }
     } else document.querySelector<HTMLElement>('.queue-item[aria-current="true"]')?.focus();
   };
 
@@ -322,7 +332,10 @@ export function QueueGrid({ queue, onOpen, onSelect, registerFocus }: QueueGridP
           }}
           onCellFocused={onCellFocused}
           onCellDoubleClicked={(event) => {
-            if (event.data) onOpen(event.data);
+            if (event.data) {
+              onSelect(event.data);
+              openDetail();
+            }
           }}
         />
       </div>

@@ -4,10 +4,16 @@ import { createAuthSlice, type AuthSlice } from './auth-slice';
 import { createNoticesSlice, type NoticesSlice } from './notices-slice';
 import { createPreferencesSlice, type PreferencesSlice } from './preferences-slice';
 import { createQueuesSlice, type QueuesSlice } from './queues-slice';
+import { createSelectionSlice, type SelectionSlice } from './selection-slice';
 import { createStatusSlice, type StatusSlice } from './status-slice';
 
 /** The one store of the renderer: one slice per domain, bound together. */
-export type AppState = PreferencesSlice & StatusSlice & QueuesSlice & NoticesSlice & AuthSlice;
+export type AppState = PreferencesSlice &
+  StatusSlice &
+  QueuesSlice &
+  NoticesSlice &
+  AuthSlice &
+  SelectionSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** Domains whose snapshot may arrive both as an answer to a read and as an event. */
@@ -37,5 +43,6 @@ export function createAppStore(dependencies: StoreDependencies): AppStore {
     ...createQueuesSlice(context)(...zustand),
     ...createNoticesSlice(context)(...zustand),
     ...createAuthSlice(context)(...zustand),
+    ...createSelectionSlice(context)(...zustand),
   }));
 }
