@@ -5,7 +5,8 @@ import { chromiumExecutable } from './e2e/browser';
 // $DUTYDESK_CHROMIUM, else Debian's /usr/bin/chromium, else Playwright's own browser where installed.
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/e2e-artifacts',
+  // Set per run when two suites run side by side: Playwright empties its output folder when it starts.
+  outputDir: process.env.DUTYDESK_E2E_OUTPUT ?? 'test-results/e2e-artifacts',
   fullyParallel: false,
   workers: 2,
   retries: 0,

@@ -25,7 +25,12 @@ export async function startServedApp(
   prepareDataDir(dataDir);
   const child = spawn(
     process.execPath,
-    [path.join(repoRoot, 'dist/node/serve.cjs'), '--data-dir', dataDir, ...extraArgs],
+    [
+      path.join(repoRoot, process.env.DUTYDESK_DIST_DIR ?? 'dist', 'node/serve.cjs'),
+      '--data-dir',
+      dataDir,
+      ...extraArgs,
+    ],
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,15 +11,20 @@ import { nodeBundleOptions } from './node-bundle.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
+// DUTYDESK_DIST_DIR (a folder directly inside the repository, default `dist`) lets two builds run side by
+// side, for example the test suite of one change while another is being built.
+const distDir = process.env.DUTYDESK_DIST_DIR ?? 'dist';
+if (!/^dist[\w-]*$/.test(distDir))
+  throw new Error(`DUTYDESK_DIST_DIR must be dist or dist-<name>, not ${distDir}`);
 
 const nodeEntries = {
-  serve: { entry: 'main/host/serve.ts', out: 'dist/node/serve.cjs' },
-  central: { entry: 'central/cli.ts', out: 'dist/node/central.cjs' },
-  electron: { entry: 'main/electron/main.ts', out: 'dist/electron/main.cjs' },
-  preload: { entry: 'preload/preload.ts', out: 'dist/electron/preload.cjs' },
+  serve: { entry: 'main/host/serve.ts', out: `${distDir}/node/serve.cjs` },
+  central: { entry: 'central/cli.ts', out: `${distDir}/node/central.cjs` },
+  electron: { entry: 'main/electron/main.ts', out: `${distDir}/electron/main.cjs` },
+  preload: { entry: 'preload/preload.ts', out: `${distDir}/electron/preload.cjs` },
   // The sync engine's worker thread, beside each main bundle that starts it.
-  syncWorker: { entry: 'main/core/sync/sync-worker.ts', out: 'dist/node/sync-worker.cjs' },
-  electronSyncWorker: { entry: 'main/core/sync/sync-worker.ts', out: 'dist/electron/sync-worker.cjs' },
+  syncWorker: { entry: 'main/core/sync/sync-worker.ts', out: `${distDir}/node/sync-worker.cjs` },
+  electronSyncWorker: { entry: 'main/core/sync/sync-worker.ts', out: `${distDir}/electron/sync-worker.cjs` },
 };
 
 async function buildNode(name) {
@@ -36,7 +41,11 @@ async function buildNode(name) {
 }
 
 async function buildRenderer() {
-  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({
+    configFile: path.join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: path.join(root, distDir, 'renderer') },
+  });
 }
 
 const started = performance.now();
