@@ -9,7 +9,15 @@ import { Rng, hash32 } from './random';
 import { describeProblems, fieldProblems } from './validation';
 
 /** Operations faults can apply to; admin routes never see faults. */
-export const FAULTABLE_OPERATIONS = ['session', 'changes', 'events', 'mutations', 'time', 'health'] as const;
+export const FAULTABLE_OPERATIONS = [
+  'session',
+  'changes',
+  'events',
+  'mutations',
+  'time',
+  'health',
+  'readings',
+] as const;
 export type FaultableOperation = (typeof FAULTABLE_OPERATIONS)[number];
 
 const rate = z.number().min(0).max(1);
@@ -54,7 +62,7 @@ export const NO_FAULTS: FaultSettings = {
   tokenLifetimeSeconds: null,
   stallEvents: false,
   // Health stays out by default so that an orchestrator can still tell the server is up.
-  operations: ['session', 'changes', 'events', 'mutations', 'time'],
+  operations: ['session', 'changes', 'events', 'mutations', 'time', 'readings'],
 };
 
 /** Validates a partial update (admin PUT body or start flags). */

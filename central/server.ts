@@ -22,7 +22,9 @@ import { FaultInjector, type FaultSettings, type FaultableOperation } from './fa
 import { CursorError, headCursor, readPage, serialisePage } from './feed';
 import { HttpError, errorReply, json, readJsonBody, sleep, writeReply, type JsonReply } from './http';
 import { iso } from './lifecycle';
+import type { AlertData } from './entities';
 import { MutationProcessor, mutationRequestSchema } from './mutations';
+import { alertReadings } from './readings';
 import { Simulator, type GenerationReport } from './simulator';
 import { Store } from './store';
 import { fieldProblems } from './validation';
@@ -101,6 +103,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/api/v1/mutations', operation: 'mutations' },
   { method: 'GET', path: '/api/v1/time', operation: 'time' },
   { method: 'GET', path: '/api/v1/health', operation: 'health' },
+  { method: 'GET', path: '/api/v1/alerts/{alertId}/readings', operation: 'readings' },
   { method: 'GET', path: '/api/v1/admin/state', operation: 'admin' },
   { method: 'POST', path: '/api/v1/admin/clock', operation: 'admin' },
   { method: 'POST', path: '/api/v1/admin/generation', operation: 'admin' },
@@ -109,6 +112,31 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/api/v1/admin/faults', operation: 'admin' },
   { method: 'POST', path: '/api/v1/admin/alerts', operation: 'admin' },
 ];
+
+/** Whether a route's path (with `{name}` segments) matches a request path; the named segments when it does. */
+export function matchRoutePath(pattern: string, pathname: string): Record<string, string> | null {
+  const expected = pattern.split('/');
+  const actual = pathname.split('/');
+  if (expected.length !== actual.length) return null;
+  const parameters: Record<string, string> = {};
+  for (let index = 0; index < expected.length; index += 1) {
+    const part = expected[index] as string;
+    const given = actual[index] as string;
+    if (part.startsWith('{') && part.endsWith('}')) {
+      if (given === '') return null;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(given);
+      } catch {
+        return null;
+      }
+      parameters[part.slice(1, -1)] = decoded;
+    } else if (part !== given) {
+      return null;
+    }
+  }
+  return parameters;
+}
 
 export async function startCentral(options: CentralOptions): Promise<RunningCentral> {
   validateOptions(options);
@@ -309,10 +337,11 @@ async function handleRequest(
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://central.invalid');
   const route = ROUTES.find(
-    (candidate) => candidate.path === url.pathname && candidate.method === request.method,
+    (candidate) =>
+      matchRoutePath(candidate.path, url.pathname) !== null && candidate.method === request.method,
   );
   if (!route) {
-    const allowed = ROUTES.filter((candidate) => candidate.path === url.pathname).map(
+    const allowed = ROUTES.filter((candidate) => matchRoutePath(candidate.path, url.pathname) !== null).map(
       (candidate) => candidate.method,
     );
     const error =
@@ -376,7 +405,7 @@ async function handleRequest(
   }
   let reply: JsonReply;
   try {
-    reply = await operationReply(context, operation, request, url);
+    reply = await operationReply(context, operation, request, url, route);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     reply = errorReply(error);
@@ -391,6 +420,7 @@ async function operationReply(
   operation: Exclude<FaultableOperation, 'events'>,
   request: http.IncomingMessage,
   url: URL,
+  route: Route,
 ): Promise<JsonReply> {
   const serverTime = iso(context.clock().now());
   switch (operation) {
@@ -429,6 +459,15 @@ async function operationReply(
         if (error instanceof CursorError) throw new HttpError(410, error.code, error.message);
         throw error;
       }
+    }
+    case 'readings': {
+      const failure = authenticate(context, request);
+      if (failure) return failure;
+      request.resume();
+      const alertId = matchRoutePath(route.path, url.pathname)?.alertId ?? '';
+      const alert = context.store.get<AlertData>('alert', alertId);
+      if (!alert) throw new HttpError(404, 'NOT_FOUND', `no alert ${alertId}`);
+      return json(200, { ...alertReadings(context.district, alert), serverTime });
     }
     case 'mutations': {
       const authentication = context.sessions.authenticate(request.headers.authorization, Date.now());

@@ -100,7 +100,19 @@ export class SpecValidator {
 
   #operation(method: string, requestPath: string): SpecOperation {
     if (!requestPath.startsWith(API_PREFIX)) throw new Error(`${requestPath} is not under ${API_PREFIX}`);
-    const operation = this.spec.paths[requestPath.slice(API_PREFIX.length)]?.[method.toLowerCase()];
+    const relative = requestPath.slice(API_PREFIX.length);
+    // A templated path (`/alerts/{alertId}/readings`) matches any value of its `{name}` segments.
+    const template = Object.keys(this.spec.paths).find((candidate) => {
+      const expected = candidate.split('/');
+      const actual = relative.split('/');
+      return (
+        expected.length === actual.length &&
+        expected.every((part, index) =>
+          part.startsWith('{') ? actual[index] !== '' : part === actual[index],
+        )
+      );
+    });
+    const operation = template === undefined ? undefined : this.spec.paths[template]?.[method.toLowerCase()];
     if (!operation) throw new Error(`the spec has no operation ${method} ${requestPath}`);
     return operation;
   }

@@ -33,7 +33,7 @@ describe('m002 rules-engine', () => {
                4600, 900, '{"k":1}')`,
     ).run();
     migrate(db, cacheMigrations, 'memory');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(cacheMigrations.length);
     expect(db.prepare("SELECT * FROM local_prompt WHERE id = 'p1'").get()).toMatchObject({
       rule: 'undispatched',
       episode: 0,
