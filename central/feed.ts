@@ -101,6 +101,21 @@ export interface FeedPage {
   cursor: string;
   hasMore: boolean;
   phase: FeedPhase;
+  /** An estimate of the changes after this page, for a client's progress bar (see ChangesPage.remaining). */
+  remaining: number;
+}
+
+/**
+ * The rows still to serve after `position`, estimated without counting a range of the feed (that would read the
+ * whole rest of it on every page): positions left empty by entities that moved on are taken as spread evenly, and
+ * in a first sync's history phase the open rows after the position (served in the open phase already; counted
+ * through their small partial index) are left out.
+ */
+function estimateAfter(store: Store, position: number, excludeOpen: boolean): number {
+  const head = store.head;
+  if (head <= 0 || position >= head) return 0;
+  const rows = ((head - position) / head) * store.feedSize();
+  return Math.max(0, Math.round(rows - (excludeOpen ? store.openRowsAfter(position) : 0)));
 }
 
 /**
@@ -131,18 +146,24 @@ export function readPage(
         cursor: encodeCursor(epoch, { kind: 'open', position: last.seq }),
         hasMore: true,
         phase: 'open',
+        // The open rows not served yet, then everything else.
+        remaining: store.openRowsAfter(last.seq) + store.feedSize() - store.openRows(),
       };
     }
     // Every open item up to the head has been served: the head now is the snapshot the history phase completes.
     const snapshot = store.head;
     const next: HistoryPhaseCursor = { kind: 'history', snapshot, position: 0 };
     const hasMore = store.phaseChanges(false, 0, snapshot, 1).length > 0;
-    if (hasMore) return { rows: page, cursor: encodeCursor(epoch, next), hasMore, phase: 'history' };
+    if (hasMore) {
+      const remaining = store.feedSize() - store.openRows();
+      return { rows: page, cursor: encodeCursor(epoch, next), hasMore, phase: 'history', remaining };
+    }
     return {
       rows: page,
       cursor: encodeCursor(epoch, { kind: 'plain', position: snapshot }),
       hasMore: false,
       phase: 'live',
+      remaining: 0,
     };
   }
 
@@ -152,14 +173,17 @@ export function readPage(
     const last = page[page.length - 1];
     if (rows.length > limit && last) {
       const next: HistoryPhaseCursor = { ...cursor, position: last.seq };
-      return { rows: page, cursor: encodeCursor(epoch, next), hasMore: true, phase: 'history' };
+      const remaining = estimateAfter(store, last.seq, true);
+      return { rows: page, cursor: encodeCursor(epoch, next), hasMore: true, phase: 'history', remaining };
     }
     const plain: PlainCursor = { kind: 'plain', position: cursor.snapshot };
+    const hasMore = store.head > cursor.snapshot;
     return {
       rows: page,
       cursor: encodeCursor(epoch, plain),
-      hasMore: store.head > cursor.snapshot,
+      hasMore,
       phase: 'live',
+      remaining: hasMore ? estimateAfter(store, cursor.snapshot, false) : 0,
     };
   }
 
@@ -167,11 +191,13 @@ export function readPage(
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const position = last ? last.seq : cursor.position;
+  const hasMore = rows.length > limit;
   return {
     rows: page,
     cursor: encodeCursor(epoch, { kind: 'plain', position }),
-    hasMore: rows.length > limit,
+    hasMore,
     phase: 'live',
+    remaining: hasMore ? estimateAfter(store, position, false) : 0,
   };
 }
 
@@ -195,7 +221,7 @@ export function serialisePage(page: FeedPage, serverTime: string): Buffer {
   });
   parts.push(
     Buffer.from(
-      `],"cursor":"${page.cursor}","hasMore":${page.hasMore},"phase":"${page.phase}","serverTime":"${serverTime}"}`,
+      `],"cursor":"${page.cursor}","hasMore":${page.hasMore},"phase":"${page.phase}","remaining":${page.remaining},"serverTime":"${serverTime}"}`,
     ),
   );
   return Buffer.concat(parts);

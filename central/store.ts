@@ -95,6 +95,9 @@ const INDEXES = `
 export class Store {
   readonly db: Database.Database;
   #head: number;
+  /** Rows in the feed (entities and tombstones), counted on first use and kept since: see feedSize. */
+  #rows: number | null = null;
+  #openRows: { head: number; count: number } | null = null;
   #bulk = false;
   readonly #now: () => number;
   readonly #statements: ReturnType<typeof prepareStatements>;
@@ -201,6 +204,7 @@ export class Store {
       this.#now(),
       data,
     );
+    if (this.#rows !== null) this.#rows += 1;
   }
 
   /** Inserts a chunk of new rows already serialised and UTF-8 encoded (history generation; version 1). */
@@ -224,6 +228,7 @@ export class Store {
       );
       begin = end;
     }
+    if (this.#rows !== null) this.#rows += ends.length;
   }
 
   /** Writes an entity's new state, moving it to the head of the feed; returns its new version. */
@@ -245,7 +250,10 @@ export class Store {
     const flag = open ? 1 : 0;
     if (existing)
       this.#statements.update.run(seq, version, 'upsert', flag, this.#now(), data, key, kind, record.id);
-    else this.#statements.insert.run(seq, key, kind, record.id, version, 'upsert', flag, this.#now(), data);
+    else {
+      this.#statements.insert.run(seq, key, kind, record.id, version, 'upsert', flag, this.#now(), data);
+      if (this.#rows !== null) this.#rows += 1;
+    }
     return version;
   }
 
@@ -294,6 +302,7 @@ export class Store {
     const row = this.#statements.newestPurgeable.get(before, this.#head) as { seq: number | null };
     if (row.seq === null) return 0;
     const result = this.#statements.purge.run(before, this.#head);
+    if (this.#rows !== null) this.#rows -= result.changes;
     const horizon = Math.max(Number(this.getMeta('purgeHorizon') ?? '0'), row.seq);
     this.setMeta('purgeHorizon', String(horizon));
     return result.changes;
@@ -314,6 +323,27 @@ export class Store {
   phaseChanges(open: boolean, after: number, through: number, limit: number): ChangeRow[] {
     const statement = open ? this.#statements.openPhase : this.#statements.historyPhase;
     return statement.all(after, through, limit) as ChangeRow[];
+  }
+
+  /**
+   * How many rows the feed holds (entities and tombstones): what a full sync from scratch serves, give or take
+   * the changes made while it runs. Counted once (a scan of the smallest index), then kept up to date.
+   */
+  feedSize(): number {
+    this.#rows ??= (this.#statements.countRows.get() as { count: number }).count;
+    return this.#rows;
+  }
+
+  /** Open rows after a position, through the partial index of open rows (few, even in a large district). */
+  openRowsAfter(after: number): number {
+    return (this.#statements.countOpenAfter.get(after) as { count: number }).count;
+  }
+
+  /** Every open row, counted again only when the feed has moved since the last count. */
+  openRows(): number {
+    if (this.#openRows?.head !== this.#head)
+      this.#openRows = { head: this.#head, count: this.openRowsAfter(0) };
+    return this.#openRows.count;
   }
 
   countByKind(): Record<string, number> {
@@ -420,6 +450,8 @@ function prepareStatements(db: Database.Database) {
     historyPhase: db.prepare(
       `SELECT ${columns} FROM entity WHERE seq > ? AND seq <= ? AND open = 0 ORDER BY seq LIMIT ?`,
     ),
+    countRows: db.prepare('SELECT count(*) AS count FROM entity'),
+    countOpenAfter: db.prepare('SELECT count(*) AS count FROM entity WHERE open = 1 AND seq > ?'),
     countByKind: db.prepare("SELECT kind, count(*) AS count FROM entity WHERE op = 'upsert' GROUP BY kind"),
     upsertPending: db.prepare(
       'INSERT INTO pending_step (alert_id, due_at, plan) VALUES (?, ?, ?) ON CONFLICT(alert_id) DO UPDATE SET due_at = excluded.due_at, plan = excluded.plan',
