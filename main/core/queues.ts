@@ -2,9 +2,25 @@
  * The triage queues as pages of rows from the cache. Each queue is one indexed query (the partial
  * indexes of m001 hold only open items; queues.test.ts checks the plans), so a page of a queue over a
  * million-alert cache answers in about a millisecond and the renderer never holds more than a page.
+ *
+ * A page may be sorted by a column and filtered (a quick filter over every text column, and per-column
+ * filters). Those still read only the queue's rows through its partial index, but they must look at all of
+ * them (to sort, or to count what passes); the default view stays the index's order, stopping at the page.
+ * The cache holds codes where the grid shows names (level 'red' shown 红, status 'handling' 处置中): the
+ * renderer owns the names, so it sends with the operator's text the codes whose names contain it
+ * (`quickFilterCodes`, `filters[].codes`), and a row matches on its text or on its code.
  */
 import type Database from 'better-sqlite3';
-import type { QueueId, QueueRow } from '../../preload/contract';
+import {
+  queueTextColumns,
+  type QueueCodeMatch,
+  type QueueColumn,
+  type QueueColumnFilter,
+  type QueueId,
+  type QueueRow,
+  type QueueSort,
+  type QueueTextColumn,
+} from '../../preload/contract';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -37,100 +53,339 @@ const CALENDAR_RULE_LIST = [
   .map((rule) => `'${rule}'`)
   .join(', ');
 
+/** The fields of a queue row as the SQL produces them (`RawRow`): each queue says how it computes them. */
+type RowColumns = Readonly<Record<RawColumn, string>>;
+type RawColumn =
+  | 'entity'
+  | 'id'
+  | 'level'
+  | 'title'
+  | 'sceneName'
+  | 'category'
+  | 'location'
+  | 'sinceMs'
+  | 'dueMs'
+  | 'handler'
+  | 'status'
+  | 'claimedBy'
+  | 'detail';
+
 interface QueueQuery {
-  /** FROM ... WHERE ... with @now and threshold parameters. */
-  from: string;
-  /** SELECT list producing the row columns below. */
-  select: string;
+  /** The one table a queue lists, with its alias (`alert a`): other tables are read by scalar subqueries. */
+  table: string;
+  /** The partial index that holds the queue's rows, or null. */
+  index: string | null;
+  /** The expressions that are never NULL in the table (the sort needs no "nulls last" term for them). */
+  notNull: readonly string[];
+  /** The queue's condition, with @now and threshold parameters. */
+  where: string;
+  /** The SQL expression of each row field, over `table`. */
+  columns: RowColumns;
+  /** The default order: the one the queue's index serves. */
   orderBy: string;
 }
 
-const alertSelect = `
-  'alert' AS entity, a.id AS id, a.level AS level,
-  coalesce(json_extract(a.data, '$.title'), a.category) AS title,
-  s.name AS sceneName, a.category AS category,
-  trim(coalesce(json_extract(a.data, '$.location.street'), '') || ' ' || coalesce(json_extract(a.data, '$.location.address'), '')) AS location,
-  a.reported_at AS sinceMs, a.deadline_at AS dueMs,
-  json_extract(a.data, '$.handler.name') AS handler, a.status AS status,
-  json_extract(c.data, '$.operatorName') AS claimedBy`;
+const alertColumns = {
+  entity: `'alert'`,
+  id: 'a.id',
+  level: 'a.level',
+  title: `coalesce(json_extract(a.data, '$.title'), a.category)`,
+  // Scalar subqueries, not joins: a count then reads nothing but the queue's index.
+  sceneName: '(SELECT s.name FROM scene s WHERE s.id = a.scene_id)',
+  category: 'a.category',
+  location: `trim(coalesce(json_extract(a.data, '$.location.street'), '') || ' ' || coalesce(json_extract(a.data, '$.location.address'), ''))`,
+  sinceMs: 'a.reported_at',
+  dueMs: 'a.deadline_at',
+  handler: `json_extract(a.data, '$.handler.name')`,
+  status: 'a.status',
+  claimedBy: `(SELECT json_extract(c.data, '$.operatorName') FROM claim c
+    WHERE c.subject_entity = 'alert' AND c.subject_id = a.id LIMIT 1)`,
+} as const;
 
-const alertJoins = `
-  LEFT JOIN scene s ON s.id = a.scene_id
-  LEFT JOIN claim c ON c.subject_entity = 'alert' AND c.subject_id = a.id`;
+const alertTable = (index: string) =>
+  ({ table: 'alert a', index, notNull: ['a.reported_at', 'a.deadline_at', 'a.id'] }) as const;
 
-const promptSelect = `
-  'workPrompt' AS entity, p.id AS id, NULL AS level, p.reason AS title,
-  NULL AS sceneName, p.rule AS category, NULL AS location, p.raised_at AS sinceMs,
-  p.due_at AS dueMs, p.recipient_role AS handler, p.state AS status,
-  NULL AS claimedBy, p.subject_entity || ':' || p.subject_id AS detail`;
+const promptColumns: RowColumns = {
+  entity: `'workPrompt'`,
+  id: 'p.id',
+  level: 'NULL',
+  title: 'p.reason',
+  sceneName: 'NULL',
+  category: 'p.rule',
+  location: 'NULL',
+  sinceMs: 'p.raised_at',
+  dueMs: 'p.due_at',
+  handler: 'p.recipient_role',
+  status: 'p.state',
+  claimedBy: 'NULL',
+  detail: `p.subject_entity || ':' || p.subject_id`,
+};
 const promptOrder = 'p.due_at IS NULL, p.due_at, p.raised_at';
+const openPrompts = `p.state <> 'resolved' AND (p.snoozed_until IS NULL OR p.snoozed_until <= @now)`;
+
+const sceneColumns = {
+  entity: `'scene'`,
+  id: 's.id',
+  level: 'NULL',
+  title: 's.name',
+  sceneName: 's.name',
+  category: 's.category',
+  location: `json_extract(s.data, '$.street')`,
+  dueMs: 'NULL',
+  handler: 'NULL',
+  status: 's.kind',
+  claimedBy: 'NULL',
+} as const;
 
 const queries: Record<QueueId, QueueQuery> = {
   redAlerts: {
-    from: `alert a INDEXED BY alert_red_open ${alertJoins} WHERE a.level = 'red' AND a.closed_at IS NULL`,
-    select: `${alertSelect},
-      CASE WHEN a.verified_at IS NULL THEN 'unverified' WHEN a.major_loop_kind IS NULL THEN 'verified'
-           ELSE 'majorLoop:' || a.major_loop_kind END AS detail`,
+    ...alertTable('alert_red_open'),
+    where: `a.level = 'red' AND a.closed_at IS NULL`,
+    columns: {
+      ...alertColumns,
+      detail: `CASE WHEN a.verified_at IS NULL THEN 'unverified' WHEN a.major_loop_kind IS NULL THEN 'verified'
+           ELSE 'majorLoop:' || a.major_loop_kind END`,
+    },
     // Unverified first, then verified, then in a major loop; oldest first within each.
     orderBy: '(a.verified_at IS NOT NULL) + (a.major_loop_kind IS NOT NULL), a.reported_at',
   },
   undispatched: {
-    from: `alert a INDEXED BY alert_undispatched ${alertJoins}
-           WHERE a.has_handler = 0 AND a.closed_at IS NULL AND a.reported_at <= @now - @undispatchedAfterMs`,
-    select: `${alertSelect}, NULL AS detail`,
+    ...alertTable('alert_undispatched'),
+    where: 'a.has_handler = 0 AND a.closed_at IS NULL AND a.reported_at <= @now - @undispatchedAfterMs',
+    columns: { ...alertColumns, detail: 'NULL' },
     orderBy: 'a.reported_at',
   },
   overdueClosure: {
-    from: `alert a INDEXED BY alert_open_deadline ${alertJoins}
-           WHERE a.closed_at IS NULL AND a.deadline_at <= @now - @overdueClosureAfterMs`,
-    select: `${alertSelect}, NULL AS detail`,
+    ...alertTable('alert_open_deadline'),
+    where: 'a.closed_at IS NULL AND a.deadline_at <= @now - @overdueClosureAfterMs',
+    columns: { ...alertColumns, detail: 'NULL' },
     orderBy: 'a.deadline_at',
   },
   nonStandard: {
-    from: `alert a INDEXED BY alert_non_standard ${alertJoins} WHERE a.non_standard = 1 AND a.closed_at IS NULL`,
-    select: `${alertSelect},
-      (SELECT group_concat(json_extract(issue.value, '$.key'), ', ') FROM json_each(a.data, '$.elementIssues') AS issue) AS detail`,
+    ...alertTable('alert_non_standard'),
+    where: 'a.non_standard = 1 AND a.closed_at IS NULL',
+    columns: {
+      ...alertColumns,
+      detail: `(SELECT group_concat(json_extract(issue.value, '$.key'), ', ') FROM json_each(a.data, '$.elementIssues') AS issue)`,
+    },
     orderBy: 'a.reported_at',
   },
   // The prompts the rules raised on this workstation and not yet resolved, less those snoozed; the calendar
   // duties (weekly report, November updates...) are the duty items, not prompts to a scene.
   workPrompts: {
-    from: `local_prompt p WHERE p.state <> 'resolved' AND (p.snoozed_until IS NULL OR p.snoozed_until <= @now)
-           AND p.rule NOT IN (${CALENDAR_RULE_LIST})`,
-    select: promptSelect,
+    table: 'local_prompt p',
+    index: null,
+    notNull: ['p.raised_at', 'p.id'],
+    where: `${openPrompts} AND p.rule NOT IN (${CALENDAR_RULE_LIST})`,
+    columns: promptColumns,
     orderBy: promptOrder,
   },
   // The calendar duties (weekly and monthly reports, the November updates, key-period outlooks, the annual
   // tasks) that the rules raised and no one has resolved; snoozed ones come back when their snooze ends.
   dutyItems: {
-    from: `local_prompt p WHERE p.state <> 'resolved' AND (p.snoozed_until IS NULL OR p.snoozed_until <= @now)
-           AND p.rule IN (${CALENDAR_RULE_LIST})`,
-    select: promptSelect,
+    table: 'local_prompt p',
+    index: null,
+    notNull: ['p.raised_at', 'p.id'],
+    where: `${openPrompts} AND p.rule IN (${CALENDAR_RULE_LIST})`,
+    columns: promptColumns,
     orderBy: promptOrder,
   },
   silentScenes: {
-    from: `scene s WHERE s.last_alert_at IS NULL OR s.last_alert_at <= @now - @silentSceneAfterMs`,
-    select: `'scene' AS entity, s.id AS id, NULL AS level, s.name AS title, s.name AS sceneName, s.category AS category,
-      json_extract(s.data, '$.street') AS location, s.last_alert_at AS sinceMs, NULL AS dueMs, NULL AS handler,
-      s.kind AS status, NULL AS claimedBy, NULL AS detail`,
+    table: 'scene s',
+    index: null,
+    notNull: ['s.id'],
+    where: 's.last_alert_at IS NULL OR s.last_alert_at <= @now - @silentSceneAfterMs',
+    columns: { ...sceneColumns, sinceMs: 's.last_alert_at', detail: 'NULL' },
     orderBy: 's.last_alert_at',
   },
   deviceIssues: {
-    from: `device d LEFT JOIN scene s ON s.id = d.scene_id WHERE d.status = 'offline' OR d.info_error = 1`,
-    select: `'device' AS entity, d.id AS id, NULL AS level, json_extract(d.data, '$.name') AS title,
-      s.name AS sceneName, s.category AS category, json_extract(d.data, '$.address') AS location,
-      d.offline_since AS sinceMs, NULL AS dueMs, NULL AS handler, d.status AS status, NULL AS claimedBy,
-      json_extract(d.data, '$.infoError.field') AS detail`,
+    table: 'device d',
+    index: null,
+    notNull: ['d.id'],
+    where: `d.status = 'offline' OR d.info_error = 1`,
+    columns: {
+      entity: `'device'`,
+      id: 'd.id',
+      level: 'NULL',
+      title: `json_extract(d.data, '$.name')`,
+      sceneName: '(SELECT s.name FROM scene s WHERE s.id = d.scene_id)',
+      category: '(SELECT s.category FROM scene s WHERE s.id = d.scene_id)',
+      location: `json_extract(d.data, '$.address')`,
+      sinceMs: 'd.offline_since',
+      dueMs: 'NULL',
+      handler: 'NULL',
+      status: 'd.status',
+      claimedBy: 'NULL',
+      detail: `json_extract(d.data, '$.infoError.field')`,
+    },
     orderBy: 'd.offline_since IS NULL, d.offline_since',
   },
   syncRate: {
-    from: `scene s WHERE s.sync_rate IS NOT NULL AND s.sync_rate < @syncRateBelow`,
-    select: `'scene' AS entity, s.id AS id, NULL AS level, s.name AS title, s.name AS sceneName, s.category AS category,
-      json_extract(s.data, '$.street') AS location, NULL AS sinceMs, NULL AS dueMs, NULL AS handler, s.kind AS status,
-      NULL AS claimedBy, printf('%.1f%%', s.sync_rate * 100) AS detail`,
+    table: 'scene s',
+    index: null,
+    notNull: ['s.id'],
+    where: 's.sync_rate IS NOT NULL AND s.sync_rate < @syncRateBelow',
+    columns: { ...sceneColumns, sinceMs: 'NULL', detail: `printf('%.1f%%', s.sync_rate * 100)` },
     orderBy: 's.sync_rate',
   },
 };
+
+/** The row field behind each grid column. */
+const columnField: Record<QueueColumn, RawColumn> = {
+  level: 'level',
+  title: 'title',
+  scene: 'sceneName',
+  category: 'category',
+  location: 'location',
+  elapsed: 'sinceMs',
+  dueIn: 'dueMs',
+  handler: 'handler',
+  status: 'status',
+  claimedBy: 'claimedBy',
+  detail: 'detail',
+};
+
+/** How a page is sorted and filtered; without any of it, the queue's default order over its index. */
+export interface QueueView {
+  sort?: QueueSort | null;
+  /** Rows where any text column contains this (case-insensitive), or whose code is in `quickFilterCodes`. */
+  quickFilter?: string;
+  quickFilterCodes?: readonly QueueCodeMatch[];
+  /** Rows that pass every one of these. */
+  filters?: readonly QueueColumnFilter[];
+}
+
+/** `text` as a LIKE pattern that matches it anywhere, its own % and _ taken literally (ESCAPE '\\'). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/** The expression a column is matched by: the title falls back to the id, as the row shows it. */
+function matchExpression(columns: RowColumns, column: QueueTextColumn): string {
+  return column === 'title' ? `coalesce(${columns.title}, ${columns.id})` : columns[columnField[column]];
+}
+
+/** "text contains the pattern, or the code is one of the codes" for one column; null when the column is always empty. */
+function columnMatch(
+  columns: RowColumns,
+  column: QueueTextColumn,
+  patternParameter: string,
+  codesParameter: string | null,
+): string | null {
+  const expression = matchExpression(columns, column);
+  if (expression === 'NULL') return null;
+  const text = `${expression} LIKE @${patternParameter} ESCAPE '\\'`;
+  return codesParameter === null
+    ? text
+    : `(${text} OR ${expression} IN (SELECT value FROM json_each(@${codesParameter})))`;
+}
+
+/** The sort key of a column: levels by severity, the elapsed time by its instant (longer elapsed = earlier). */
+function sortTerms(query: QueueQuery, sort: QueueSort): string {
+  const { columns } = query;
+  const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
+  const reversed = sort.direction === 'asc' ? 'DESC' : 'ASC';
+  let expression: string;
+  let order = direction;
+  switch (sort.column) {
+    case 'level':
+      expression = `CASE ${columns.level} WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 WHEN 'blue' THEN 1 END`;
+      break;
+    case 'elapsed':
+      expression = columns.sinceMs;
+      order = reversed;
+      break;
+    case 'title':
+      expression = matchExpression(columns, 'title');
+      break;
+    default:
+      expression = columns[columnField[sort.column]];
+  }
+  // Rows without a value go last whichever the direction, so that the rows that have one lead. A column
+  // that is never empty needs no such term, and its index (the instants) may then serve the order.
+  return query.notNull.includes(expression)
+    ? `${expression} ${order}`
+    : `(${expression}) IS NULL, ${expression} ${order}`;
+}
+
+interface ViewSql {
+  /** Conditions added to the queue's own (joined by AND), or '' for none. */
+  where: string;
+  /** The ORDER BY list. */
+  orderBy: string;
+  parameters: Record<string, string>;
+}
+
+function viewSql(query: QueueQuery, view: QueueView): ViewSql {
+  const conditions: string[] = [];
+  const parameters: Record<string, string> = {};
+  const quick = view.quickFilter?.trim() ?? '';
+  if (quick !== '') {
+    parameters.quick = containsPattern(quick);
+    const codes = new Map((view.quickFilterCodes ?? []).map((match) => [match.column, match.codes]));
+    const alternatives = queueTextColumns.flatMap((column) => {
+      const columnCodes = codes.get(column);
+      const codesParameter = columnCodes && columnCodes.length > 0 ? `quickCodes_${column}` : null;
+      const match = columnMatch(query.columns, column, 'quick', codesParameter);
+      if (match === null) return [];
+      if (codesParameter !== null) parameters[codesParameter] = JSON.stringify(columnCodes);
+      return [match];
+    });
+    conditions.push(alternatives.length > 0 ? `(${alternatives.join(' OR ')})` : '0');
+  }
+  (view.filters ?? []).forEach((filter, index) => {
+    const contains = filter.contains.trim();
+    if (contains === '') return;
+    const codesParameter = filter.codes && filter.codes.length > 0 ? `f${index}_codes` : null;
+    const match = columnMatch(query.columns, filter.column, `f${index}_text`, codesParameter);
+    if (match === null) {
+      // The column is empty in this queue: no row contains anything there.
+      conditions.push('0');
+      return;
+    }
+    parameters[`f${index}_text`] = containsPattern(contains);
+    if (codesParameter !== null) parameters[codesParameter] = JSON.stringify(filter.codes);
+    conditions.push(match);
+  });
+  const orderBy = view.sort
+    ? `${sortTerms(query, view.sort)}, ${query.orderBy}, ${query.columns.id}`
+    : query.orderBy;
+  return { where: conditions.join(' AND '), orderBy, parameters };
+}
+
+function selectList(columns: RowColumns): string {
+  return Object.entries(columns)
+    .map(([field, expression]) => `${expression} AS ${field}`)
+    .join(', ');
+}
+
+/** A queue's page and count statements for a view, and the view's own parameters. */
+function queueSql(
+  queue: QueueId,
+  view: QueueView,
+): { page: string; count: string; parameters: Record<string, string> } {
+  const query = queries[queue];
+  const extra = viewSql(query, view);
+  const from = query.index === null ? query.table : `${query.table} INDEXED BY ${query.index}`;
+  const where = extra.where === '' ? query.where : `(${query.where}) AND ${extra.where}`;
+  const select = selectList(query.columns);
+  const alias = query.table.split(' ')[1] ?? '';
+  // A sorted page must order every row of the queue: it picks the page's rows by the sort key alone, and only
+  // then computes the page's columns (titles, locations from the documents) for those rows.
+  const page = view.sort
+    ? `SELECT ${select} FROM ${query.table} WHERE ${alias}.rowid IN (
+         SELECT ${alias}.rowid FROM ${from} WHERE ${where} ORDER BY ${extra.orderBy} LIMIT @limit OFFSET @offset)
+       ORDER BY ${extra.orderBy}`
+    : `SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${extra.orderBy} LIMIT @limit OFFSET @offset`;
+  return { page, count: `SELECT count(*) AS n FROM ${from} WHERE ${where}`, parameters: extra.parameters };
+}
+
+/** How long a filtered view's count serves its next pages, the cache unchanged (rows cross time thresholds). */
+const TOTAL_REUSE_MS = 5_000;
+const TOTALS_KEPT = 50;
+
+/** Prepared statements kept per SQL text; sorted and filtered views add a few shapes per queue. */
+const STATEMENT_CACHE_SIZE = 200;
 
 interface RawRow {
   entity: QueueRow['entity'];
@@ -173,47 +428,96 @@ function toRow(raw: RawRow): QueueRow {
 
 /** Prepared queue queries over one connection. */
 export class QueueReader {
-  readonly #pages = new Map<QueueId, Database.Statement>();
-  readonly #counts = new Map<QueueId, Database.Statement>();
+  readonly #statements = new Map<string, Database.Statement>();
+  readonly #totals = new Map<string, { total: number; stamp: string; atMs: number }>();
 
   constructor(
     private readonly db: Database.Database,
     private readonly thresholds: QueueThresholds = DEFAULT_QUEUE_THRESHOLDS,
   ) {}
 
-  /** The SQL of a queue's page, for plan checks. */
-  static pageSql(queue: QueueId): string {
-    const query = queries[queue];
-    return `SELECT ${query.select} FROM ${query.from} ORDER BY ${query.orderBy} LIMIT @limit OFFSET @offset`;
+  /** The SQL of a queue's page; without a view, the default order over the queue's index (plan checks use it). */
+  static pageSql(queue: QueueId, view: QueueView = {}): string {
+    return queueSql(queue, view).page;
   }
 
-  static countSql(queue: QueueId): string {
-    return `SELECT count(*) AS n FROM ${queries[queue].from}`;
+  /** The SQL counting a queue's rows, or with a view its filtered rows (the sort does not change a count). */
+  static countSql(queue: QueueId, view: QueueView = {}): string {
+    return queueSql(queue, view).count;
   }
 
-  #parameters(sql: string, nowMs: number, extra: Record<string, number> = {}): Record<string, number> {
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = this.#statements.keys().next();
+        if (!oldest.done) this.#statements.delete(oldest.value);
+      }
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #parameters(
+    sql: string,
+    nowMs: number,
+    extra: Record<string, number | string>,
+  ): Record<string, number | string> {
     // Only the parameters a statement names may be bound.
-    const all: Record<string, number> = { now: nowMs, ...this.thresholds, ...extra };
-    return Object.fromEntries(Object.entries(all).filter(([name]) => sql.includes(`@${name}`)));
+    const all: Record<string, number | string> = { now: nowMs, ...this.thresholds, ...extra };
+    return Object.fromEntries(Object.entries(all).filter(([name]) => new RegExp(`@${name}\\b`).test(sql)));
   }
 
-  page(queue: QueueId, nowMs: number, offset: number, limit: number): QueueRow[] {
-    const sql = QueueReader.pageSql(queue);
-    let statement = this.#pages.get(queue);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.#pages.set(queue, statement);
-    }
-    return (statement.all(this.#parameters(sql, nowMs, { offset, limit })) as RawRow[]).map(toRow);
+  page(queue: QueueId, nowMs: number, offset: number, limit: number, view: QueueView = {}): QueueRow[] {
+    const sql = queueSql(queue, view);
+    const parameters = this.#parameters(sql.page, nowMs, { ...sql.parameters, offset, limit });
+    return (this.#statement(sql.page).all(parameters) as RawRow[]).map(toRow);
   }
 
-  count(queue: QueueId, nowMs: number): number {
-    const sql = QueueReader.countSql(queue);
-    let statement = this.#counts.get(queue);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.#counts.set(queue, statement);
+  count(queue: QueueId, nowMs: number, view: QueueView = {}): number {
+    const sql = queueSql(queue, view);
+    const parameters = this.#parameters(sql.count, nowMs, sql.parameters);
+    return (this.#statement(sql.count).get(parameters) as { n: number }).n;
+  }
+
+  /**
+   * A page and the number of rows in the view, as the grid asks for them. Counting a filtered view reads every
+   * row of the queue, so the count is spared where the page already tells it (a short page is the view's end)
+   * and reused for the view's next pages while the cache is unchanged, for at most TOTAL_REUSE_MS.
+   */
+  pageWithTotal(
+    queue: QueueId,
+    nowMs: number,
+    offset: number,
+    limit: number,
+    view: QueueView = {},
+  ): { rows: QueueRow[]; total: number } {
+    const rows = this.page(queue, nowMs, offset, limit, view);
+    if (rows.length < limit && (rows.length > 0 || offset === 0))
+      return { rows, total: offset + rows.length };
+    const sql = queueSql(queue, view);
+    if (sql.count === QueueReader.countSql(queue)) return { rows, total: this.count(queue, nowMs) };
+    const key = `${queue}\n${JSON.stringify(view)}`;
+    const stamp = this.#changeStamp();
+    const reused = this.#totals.get(key);
+    if (reused && reused.stamp === stamp && Math.abs(nowMs - reused.atMs) <= TOTAL_REUSE_MS) {
+      return { rows, total: reused.total };
     }
-    return (statement.get(this.#parameters(sql, nowMs)) as { n: number }).n;
+    const total = this.count(queue, nowMs, view);
+    this.#totals.delete(key);
+    if (this.#totals.size >= TOTALS_KEPT) {
+      const oldest = this.#totals.keys().next();
+      if (!oldest.done) this.#totals.delete(oldest.value);
+    }
+    this.#totals.set(key, { total, stamp, atMs: nowMs });
+    return { rows, total };
+  }
+
+  /** Changes when any connection commits (data_version) or this one writes (total_changes). */
+  #changeStamp(): string {
+    const version = this.#statement('PRAGMA data_version').pluck().get() as number;
+    const changes = this.#statement('SELECT total_changes()').pluck().get() as number;
+    return `${version}:${changes}`;
   }
 }

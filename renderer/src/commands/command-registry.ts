@@ -18,8 +18,17 @@ export interface Command {
    * (a modifier is written `Control+`, `Alt+` or `Shift+` before the key). Empty: reachable from the palette only.
    */
   keys: readonly string[];
+  /** Other sequences that do the same (`[['g', 'r']]` beside `['1']`, `[['ArrowDown']]` beside `['j']`). */
+  alternativeKeys?: readonly (readonly string[])[];
+  /**
+   * Set when a focused widget handles these keys itself (the grid's j/k, Enter, Esc): the overlay and the
+   * palette list them, the palette can run the command, and the keyboard dispatcher leaves the keys alone.
+   */
+  keysHandledBy?: 'grid';
   /** Whether it applies now (verify needs an unverified red alert selected...); disabled commands show, greyed out. */
   isEnabled: () => boolean;
+  /** Why it does not apply now, told briefly when its key is pressed anyway (default: not for the selected item). */
+  disabledReason?: () => MessageKey | null;
   run: () => void;
 }
 

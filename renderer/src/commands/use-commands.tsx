@@ -40,13 +40,17 @@ export function useCommands(commands: readonly Command[]): void {
     latest.current = commands;
   });
   const signature = commands
-    .map((command) => `${command.id}|${command.keys.join(' ')}|${command.title}`)
+    .map(
+      (command) =>
+        `${command.id}|${command.keys.join(' ')}|${(command.alternativeKeys ?? []).map((keys) => keys.join(' ')).join(',')}|${command.title}`,
+    )
     .join('\n');
 
   useEffect(() => {
     const stable = latest.current.map((command, index): Command => ({
       ...command,
       isEnabled: () => latest.current[index]?.isEnabled() ?? false,
+      disabledReason: () => latest.current[index]?.disabledReason?.() ?? null,
       run: () => latest.current[index]?.run(),
     }));
     return registry.register(stable);

@@ -2,6 +2,7 @@ import {
   CellStyleModule,
   colorSchemeDark,
   colorSchemeLight,
+  ColumnApiModule,
   InfiniteRowModelModule,
   LocaleModule,
   RowApiModule,
@@ -9,32 +10,55 @@ import {
   ModuleRegistry,
   RenderApiModule,
   RowSelectionModule,
+  TextFilterModule,
   themeQuartz,
   type CellFocusedEvent,
+  type ModelUpdatedEvent,
   type ColDef,
+  type FilterModel,
   type GridApi,
   type GridReadyEvent,
   type IDatasource,
+  type SortModelItem,
   type ValueFormatterParams,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import {
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
   type KeyboardEvent as ReactKeyboardEvent,
+  type RefObject,
 } from 'react';
-import type { QueueId, QueueRow } from '../../../preload/contract';
-import { parseInstant } from '../format/time';
+import {
+  queueColumns,
+  queueTextColumns,
+  type QueueColumn,
+  type QueueId,
+  type QueueRow,
+  type QueueSort,
+  type QueueTextColumn,
+} from '../../../preload/contract';
+import { gridCommands, type GridCommandTarget } from '../commands/navigation-commands';
+import { useCommandRegistry } from '../commands/use-commands';
+import { formatDateTime, parseInstant } from '../format/time';
+import { usePlatformTimeZone } from '../format/use-platform-time-zone';
 import { useServerNow } from '../format/use-server-now';
 import type { Translate } from '../i18n/messages';
 import { useTranslate } from '../i18n/use-translate';
+import { columnValueKind, valueText } from '../i18n/value-text';
 import { gridKeyCommand } from '../queues/grid-keys';
+import { emptyQueueView, isFiltered, type QueueView, type TypedColumnFilter } from '../queues/queue-request';
 import { dueIn, elapsedSince, formatSpan } from '../queues/queue-time';
+import { queueViewOf } from '../store/queues-slice';
 import { useAppStore } from '../store/store-context';
+import './keyboard.css';
+import { isTextEntry } from '../dom/text-entry';
 
+// Sorting is in the core module; the column filters need their module, applyColumnState the column API.
 ModuleRegistry.registerModules([
   InfiniteRowModelModule,
   LocaleModule,
@@ -43,7 +67,12 @@ ModuleRegistry.registerModules([
   RowSelectionModule,
   CellStyleModule,
   RenderApiModule,
+  ColumnApiModule,
+  TextFilterModule,
 ]);
+
+/** How long the quick filter waits for the operator to stop typing before asking for the rows. */
+const QUICK_FILTER_DEBOUNCE_MS = 250;
 
 /** Rows per page asked of the bridge: a page at a time, never the whole queue. */
 const PAGE_SIZE = 100;
@@ -72,40 +101,56 @@ const gridThemes = {
   light: themeQuartz.withPart(colorSchemeLight).withParams(themeParams),
 };
 
-/** Typing into a field must not move the selection. */
-function isTextEntry(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  );
+/**
+ * What the grid's cells read that is not in the row: the server's now (set on each tick, read when a cell is
+ * refreshed), the queue (whose codes a column holds) and the data age shown while not online.
+ */
+interface GridContextState {
+  now: number | null;
+  queue: QueueId;
+  dataAsOfLabel: string | null;
 }
 
-/** The server's now as the grid's cells read it; set on each tick, read when a cell is refreshed. */
-interface GridClock {
-  read: () => number | null;
-  set: (now: number | null) => void;
+interface GridContext {
+  read: () => GridContextState;
+  set: (change: Partial<GridContextState>) => void;
 }
 
-function createGridClock(): GridClock {
-  let now: number | null = null;
+function createGridContext(queue: QueueId): GridContext {
+  let state: GridContextState = { now: null, queue, dataAsOfLabel: null };
   return {
-    read: () => now,
-    set: (next) => {
-      now = next;
+    read: () => state,
+    set: (change) => {
+      state = { ...state, ...change };
     },
   };
 }
 
-function columnDefs(t: Translate, clock: GridClock): ColDef<QueueRow>[] {
+const textColumnFilter = {
+  filter: 'agTextColumnFilter',
+  floatingFilter: true,
+  suppressFloatingFilterButton: true,
+  suppressHeaderFilterButton: true,
+  filterParams: { filterOptions: ['contains'], maxNumConditions: 1, debounceMs: 400, trimInput: true },
+} satisfies ColDef<QueueRow>;
+
+function columnDefs(t: Translate, context: GridContext, showDataAge: boolean): ColDef<QueueRow>[] {
   const text = (params: ValueFormatterParams<QueueRow>) =>
     params.value === null || params.value === undefined || params.value === '' ? '—' : String(params.value);
+  // A coded column shows the code's name (处置中 for 'handling'); what the code means depends on the queue.
+  const named = (column: QueueTextColumn) => (params: ValueFormatterParams<QueueRow>) => {
+    const kind = columnValueKind(context.read().queue, column);
+    if (kind === null || typeof params.value !== 'string' || params.value === '') return text(params);
+    return valueText(t, kind, params.value);
+  };
   return [
     {
       colId: 'level',
       field: 'level',
       headerName: t('column.level'),
-      width: 72,
-      valueFormatter: (params) => (params.value ? t(`level.${params.value as 'red'}`) : '—'),
+      width: 76,
+      ...textColumnFilter,
+      valueFormatter: (params) => (params.value ? valueText(t, 'level', String(params.value)) : '—'),
       cellClass: (params) => (params.value ? ['level-cell', `level-${String(params.value)}`] : 'level-cell'),
     },
     {
@@ -114,6 +159,7 @@ function columnDefs(t: Translate, clock: GridClock): ColDef<QueueRow>[] {
       headerName: t('column.title'),
       flex: 2,
       minWidth: 140,
+      ...textColumnFilter,
       valueFormatter: text,
     },
     {
@@ -122,14 +168,16 @@ function columnDefs(t: Translate, clock: GridClock): ColDef<QueueRow>[] {
       headerName: t('column.scene'),
       flex: 1,
       minWidth: 90,
+      ...textColumnFilter,
       valueFormatter: text,
     },
     {
       colId: 'category',
       field: 'category',
       headerName: t('column.category'),
-      width: 80,
-      valueFormatter: text,
+      width: 96,
+      ...textColumnFilter,
+      valueFormatter: named('category'),
     },
     {
       colId: 'location',
@@ -137,6 +185,7 @@ function columnDefs(t: Translate, clock: GridClock): ColDef<QueueRow>[] {
       headerName: t('column.location'),
       flex: 1,
       minWidth: 90,
+      ...textColumnFilter,
       valueFormatter: text,
     },
     {
@@ -144,15 +193,15 @@ function columnDefs(t: Translate, clock: GridClock): ColDef<QueueRow>[] {
       headerName: t('column.elapsed'),
       width: 100,
       cellClass: 'time-cell',
-      valueGetter: (params) => elapsedSince(parseInstant(params.data?.since), clock.read()),
+      valueGetter: (params) => elapsedSince(parseInstant(params.data?.since), context.read().now),
       valueFormatter: (params) =>
         typeof params.value === 'number' ? formatSpan(params.value, t('grid.days')) : '—',
     },
     {
       colId: 'dueIn',
       headerName: t('column.dueIn'),
-      width: 120,
-      valueGetter: (params) => dueIn(parseInstant(params.data?.dueAt), clock.read()),
+      width: 124,
+      valueGetter: (params) => dueIn(parseInstant(params.data?.dueAt), context.read().now),
       valueFormatter: (params) => {
         const due = params.value as ReturnType<typeof dueIn>;
         if (!due) return '—';
@@ -162,13 +211,40 @@ function columnDefs(t: Translate, clock: GridClock): ColDef<QueueRow>[] {
       cellClass: (params) =>
         (params.value as ReturnType<typeof dueIn>)?.overdue ? ['time-cell', 'is-overdue'] : 'time-cell',
     },
-    { colId: 'handler', field: 'handler', headerName: t('column.handler'), width: 76, valueFormatter: text },
-    { colId: 'status', field: 'status', headerName: t('column.status'), width: 88, valueFormatter: text },
+    {
+      // While not online every row says how old its data is; a cell of the rendered rows only, never all rows.
+      colId: 'dataAge',
+      headerName: t('console.column.dataAge'),
+      width: 136,
+      hide: !showDataAge,
+      sortable: false,
+      cellClass: 'data-age-cell',
+      valueGetter: () => context.read().dataAsOfLabel,
+      valueFormatter: (params) =>
+        typeof params.value === 'string' ? t('area.dataAsOf', { time: params.value }) : t('area.neverSynced'),
+    },
+    {
+      colId: 'handler',
+      field: 'handler',
+      headerName: t('column.handler'),
+      width: 88,
+      ...textColumnFilter,
+      valueFormatter: named('handler'),
+    },
+    {
+      colId: 'status',
+      field: 'status',
+      headerName: t('column.status'),
+      width: 96,
+      ...textColumnFilter,
+      valueFormatter: named('status'),
+    },
     {
       colId: 'claimedBy',
       field: 'claimedBy',
       headerName: t('column.claimedBy'),
-      width: 76,
+      width: 80,
+      ...textColumnFilter,
       valueFormatter: text,
     },
     {
@@ -177,9 +253,103 @@ function columnDefs(t: Translate, clock: GridClock): ColDef<QueueRow>[] {
       headerName: t('column.detail'),
       flex: 1,
       minWidth: 110,
-      valueFormatter: text,
+      ...textColumnFilter,
+      valueFormatter: named('detail'),
     },
   ];
+}
+
+const isQueueColumn = (colId: string): colId is QueueColumn =>
+  (queueColumns as readonly string[]).includes(colId);
+const isTextColumn = (colId: string): colId is QueueTextColumn =>
+  (queueTextColumns as readonly string[]).includes(colId);
+
+/** The grid's sort model as the bridge's sort (one column at a time). */
+function sortFromModel(model: readonly SortModelItem[]): QueueSort | null {
+  const first = model[0];
+  return first && isQueueColumn(first.colId) ? { column: first.colId, direction: first.sort } : null;
+}
+
+/** The grid's text filters ('contains') as the bridge's column filters. */
+function filtersFromModel(model: FilterModel | null | undefined): TypedColumnFilter[] {
+  return Object.entries(model ?? {}).flatMap(([colId, filter]): TypedColumnFilter[] => {
+    const text = (filter as { filter?: unknown } | null)?.filter;
+    return isTextColumn(colId) && typeof text === 'string' && text.trim() !== ''
+      ? [{ column: colId, contains: text }]
+      : [];
+  });
+}
+
+function filterModelOf(filters: readonly TypedColumnFilter[]): FilterModel | null {
+  if (filters.length === 0) return null;
+  return Object.fromEntries(
+    filters.map((filter) => [
+      filter.column,
+      { filterType: 'text', type: 'contains', filter: filter.contains },
+    ]),
+  );
+}
+
+interface QuickFilterInputProps {
+  initial: string;
+  inputRef: RefObject<HTMLInputElement | null>;
+  onChange: (text: string) => void;
+  /** Esc: the filter is cleared at once and focus goes back to the rows. */
+  onClear: () => void;
+  /** Enter or ↓: focus goes to the rows. */
+  onLeave: () => void;
+}
+
+/** The toolbar's quick filter; the rows are asked for once the operator stops typing. */
+function QuickFilterInput({ initial, inputRef, onChange, onClear, onLeave }: QuickFilterInputProps) {
+  const t = useTranslate();
+  const [text, setText] = useState(initial);
+  // The view was changed elsewhere (cleared from the palette): the field follows.
+  const [seenInitial, setSeenInitial] = useState(initial);
+  if (initial !== seenInitial) {
+    setSeenInitial(initial);
+    setText(initial);
+  }
+  const latest = useRef(onChange);
+  useLayoutEffect(() => {
+    latest.current = onChange;
+  });
+  useEffect(() => {
+    if (text === initial) return;
+    const timer = setTimeout(() => latest.current(text), QUICK_FILTER_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text, initial]);
+
+  return (
+    <label className="quick-filter">
+      <span className={text.trim() === '' ? 'visually-hidden' : 'quick-filter-active'}>
+        {t('console.filter.label')}
+      </span>
+      <input
+        ref={inputRef}
+        type="search"
+        value={text}
+        aria-label={t('console.filter.label')}
+        aria-keyshortcuts="/"
+        aria-description={t('console.filter.keyHint')}
+        placeholder={t('console.filter.placeholder')}
+        data-testid="quick-filter"
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            event.preventDefault();
+            event.stopPropagation();
+            setText('');
+            onClear();
+          } else if (event.key === 'Enter' || event.key === 'ArrowDown') {
+            event.preventDefault();
+            onChange(text);
+            onLeave();
+          }
+        }}
+      />
+    </label>
+  );
 }
 
 export interface QueueGridProps {
@@ -188,45 +358,109 @@ export interface QueueGridProps {
 
 export function QueueGrid({ queue }: QueueGridProps) {
   const t = useTranslate();
+  const timeZone = usePlatformTimeZone();
   const theme = useAppStore((state) => state.preferences.theme);
   const loadQueuePage = useAppStore((state) => state.loadQueuePage);
   const queueCounts = useAppStore((state) => state.queueCounts);
   const onSelect = useAppStore((state) => state.selectRow);
   const openDetail = useAppStore((state) => state.openDetail);
+  const closeDetail = useAppStore((state) => state.closeDetail);
+  const detailOpen = useAppStore((state) => state.detailOpen);
   const setGridControl = useAppStore((state) => state.setGridControl);
+  const view = useAppStore((state) => queueViewOf(state, queue));
+  const setQueueSort = useAppStore((state) => state.setQueueSort);
+  const setQueueFilters = useAppStore((state) => state.setQueueFilters);
+  const setQuickFilter = useAppStore((state) => state.setQuickFilter);
+  const clearQueueView = useAppStore((state) => state.clearQueueView);
+  const connection = useAppStore((state) => state.status?.connection.state ?? null);
+  const dataAsOf = useAppStore((state) => parseInstant(state.queueCounts?.dataAsOf));
   const serverNow = useServerNow();
-  const [clock] = useState(createGridClock);
+  const [context] = useState(() => createGridContext(queue));
   const api = useRef<GridApi<QueueRow> | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
+  const quickFilterInput = useRef<HTMLInputElement>(null);
   const selectedIndex = useRef<number | null>(null);
-  // The total belongs to the queue it was read for: a new queue shows "loading" until its first page.
-  const [counted, setCounted] = useState<{ queue: QueueId; total: number } | null>(null);
+  /** The key of the row to select once the next refreshed page arrives (after an action), or null. */
+  const followAfterRefresh = useRef<string | null>(null);
+  // The total belongs to the queue and view it was read for: a new queue shows "loading" until its first page.
+  const [counted, setCounted] = useState<{ queue: QueueId; total: number; filtered: boolean } | null>(null);
   const total = counted?.queue === queue ? counted.total : null;
+  const showDataAge = connection !== null && connection !== 'online';
 
-  const columns = useMemo(() => columnDefs(t, clock), [t, clock]);
+  const columns = useMemo(() => columnDefs(t, context, showDataAge), [t, context, showDataAge]);
   const localeText = useMemo(
-    () => ({ noRowsToShow: t('area.emptyTitle'), loadingOoo: t('grid.loading') }),
+    () => ({
+      noRowsToShow: t('area.emptyTitle'),
+      loadingOoo: t('grid.loading'),
+      filterOoo: t('console.grid.filterOoo'),
+      contains: t('console.grid.contains'),
+      noMatchingRows: t('console.grid.noMatchingRows'),
+      ariaFilterInput: t('console.grid.ariaFilterInput'),
+      ariaSortableColumn: t('console.grid.ariaSortableColumn'),
+      ariaFilterColumn: t('console.grid.ariaFilterColumn'),
+      ariaColumnFiltered: t('console.grid.ariaColumnFiltered'),
+      ariaLabelColumnFilter: t('console.grid.ariaLabelColumnFilter'),
+    }),
     [t],
   );
 
-  // A new data source per queue: the grid drops the old queue's pages and asks for the first one.
-  const datasource = useMemo<IDatasource>(
-    () => ({
+  /**
+   * A data source for one queue and quick filter; the sort and the column filters come from the grid with
+   * each block it asks for. A new data source makes the grid drop its pages and ask for the first one.
+   */
+  const makeDatasource = useCallback(
+    (forQueue: QueueId, quickFilter: string): IDatasource => ({
       getRows: (params) => {
-        void loadQueuePage(queue, params.startRow, Math.min(params.endRow - params.startRow, 1_000)).then(
-          (page) => {
-            if (!page) {
-              params.failCallback();
-              return;
-            }
-            setCounted({ queue, total: page.total });
-            params.successCallback(page.rows, page.total);
-          },
-        );
+        const pageView: QueueView = {
+          sort: sortFromModel(params.sortModel),
+          filters: filtersFromModel(params.filterModel as FilterModel | null),
+          quickFilter,
+        };
+        const limit = Math.min(params.endRow - params.startRow, 1_000);
+        void loadQueuePage(forQueue, params.startRow, limit, pageView).then((page) => {
+          if (!page) {
+            params.failCallback();
+            return;
+          }
+          setCounted({ queue: forQueue, total: page.total, filtered: isFiltered(pageView) });
+          params.successCallback(page.rows, page.total);
+        });
       },
     }),
-    [loadQueuePage, queue],
+    [loadQueuePage],
   );
+
+  /**
+   * Shows `forQueue` in the view the operator left it in. The data source is detached while the sort and the
+   * filters are set, so that the grid asks for the rows once, in the new view, not once per change.
+   */
+  const showQueue = useCallback(
+    (grid: GridApi<QueueRow>, forQueue: QueueId, queueView: QueueView) => {
+      context.set({ queue: forQueue });
+      grid.setGridOption('datasource', undefined);
+      const sort = queueView.sort;
+      grid.applyColumnState({
+        state: sort ? [{ colId: sort.column, sort: sort.direction }] : [],
+        defaultState: { sort: null },
+      });
+      grid.setFilterModel(filterModelOf(queueView.filters));
+      grid.setGridOption('datasource', makeDatasource(forQueue, queueView.quickFilter));
+    },
+    [context, makeDatasource],
+  );
+
+  // The queue changed: its own view; only the quick filter changed: a new data source. Before paint, so
+  // that the old queue's rows never show under the new queue's name.
+  const shown = useRef<{ queue: QueueId; quickFilter: string } | null>(null);
+  useLayoutEffect(() => {
+    const grid = api.current;
+    if (!grid) return;
+    const last = shown.current;
+    if (last?.queue === queue && last.quickFilter === view.quickFilter) return;
+    if (last?.queue === queue) grid.setGridOption('datasource', makeDatasource(queue, view.quickFilter));
+    else showQueue(grid, queue, view);
+    shown.current = { queue, quickFilter: view.quickFilter };
+  }, [queue, view, makeDatasource, showQueue]);
 
   useEffect(() => {
     selectedIndex.current = null;
@@ -235,9 +469,17 @@ export function QueueGrid({ queue }: QueueGridProps) {
 
   // The elapsed and due columns tick with the server clock the status bar shows.
   useEffect(() => {
-    clock.set(serverNow);
+    context.set({ now: serverNow });
     api.current?.refreshCells({ columns: ['elapsed', 'dueIn'] });
-  }, [clock, serverNow]);
+  }, [context, serverNow]);
+
+  // The data age every row shows while not online: the time of the last sync, on the platform's clock.
+  useEffect(() => {
+    context.set({
+      dataAsOfLabel: dataAsOf === null ? null : formatDateTime(dataAsOf, timeZone).slice(11, 16),
+    });
+    api.current?.refreshCells({ columns: ['dataAge'], force: true });
+  }, [context, dataAsOf, timeZone, showDataAge]);
 
   // Counts changed: the rows behind them may have too.
   useEffect(() => {
@@ -257,26 +499,86 @@ export function QueueGrid({ queue }: QueueGridProps) {
       focusSelected: () => focusRow(selectedIndex.current ?? 0),
       selectNext: () => {
         const current = selectedIndex.current ?? -1;
-        // After an action the row may leave the queue; the next row then takes its index.
         const last = (total ?? current + 2) - 1;
-        focusRow(Math.max(0, Math.min(current + 1, last)));
+        const nextIndex = Math.max(0, Math.min(current + 1, last));
+        // The next row is followed by its key: when the acted row leaves the queue (verified, snoozed...),
+        // the refreshed page moves the next row up into its place, and the selection follows it there.
+        followAfterRefresh.current = api.current?.getDisplayedRowAtIndex(nextIndex)?.data?.key ?? null;
+        focusRow(nextIndex);
       },
       refresh: () => api.current?.refreshInfiniteCache(),
     });
     return () => setGridControl(null);
   }, [setGridControl, focusRow, total]);
 
+  const leaveForQueueList = () =>
+    document.querySelector<HTMLElement>('.queue-item[aria-current="true"]')?.focus();
+
+  const openSelected = useCallback(() => {
+    const row = api.current?.getDisplayedRowAtIndex(selectedIndex.current ?? 0)?.data;
+    if (row) {
+      onSelect(row);
+      openDetail();
+    }
+  }, [onSelect, openDetail]);
+
+  const commandTarget: GridCommandTarget = {
+    move: (to) => {
+      const key = { next: 'j', previous: 'k', first: 'Home', last: 'End' }[to];
+      const command = gridKeyCommand(key, selectedIndex.current, total);
+      focusRow(command?.kind === 'move' ? command.rowIndex : (selectedIndex.current ?? 0));
+    },
+    hasSelection: () => selectedIndex.current !== null && total !== null && total > 0,
+    openDetail: openSelected,
+    back: () => (detailOpen ? closeDetail() : leaveForQueueList()),
+    focusQuickFilter: () => {
+      quickFilterInput.current?.focus();
+      quickFilterInput.current?.select();
+    },
+    sortBy: (column, direction) =>
+      api.current?.applyColumnState({
+        state: [{ colId: column, sort: direction }],
+        defaultState: { sort: null },
+      }),
+    hasView: () => view.sort !== null || isFiltered(view),
+    clearView: () => {
+      clearQueueView(queue);
+      const grid = api.current;
+      if (grid) showQueue(grid, queue, emptyQueueView);
+      shown.current = { queue, quickFilter: '' };
+    },
+  };
+  // The commands read the grid as it is when they run; registered from an effect, as the grid is made of refs.
+  const currentTarget = useRef<GridCommandTarget | null>(null);
+  useLayoutEffect(() => {
+    currentTarget.current = commandTarget;
+  });
+  const registry = useCommandRegistry();
+  useEffect(() => registry.register(gridCommands(() => currentTarget.current)), [registry]);
+
+  // Once the refreshed rows are in the grid, the selection follows the row that was next (see selectNext).
+  const onModelUpdated = (event: ModelUpdatedEvent<QueueRow>) => {
+    const follow = followAfterRefresh.current;
+    if (follow === null) return;
+    const node = event.api.getRowNode(follow);
+    if (!node?.data || node.rowIndex === null) return;
+    followAfterRefresh.current = null;
+    if (node.rowIndex !== selectedIndex.current) focusRow(node.rowIndex);
+  };
+
   const onCellFocused = (event: CellFocusedEvent<QueueRow>) => {
-    if (typeof event.rowIndex !== 'number') return;
+    if (typeof event.rowIndex !== 'number' || event.rowPinned) return;
     selectedIndex.current = event.rowIndex;
     const node = event.api.getDisplayedRowAtIndex(event.rowIndex);
     node?.setSelected(true, true);
     onSelect(node?.data ?? null);
   };
 
-  // The grid's own keys are taken first so that j/k, the arrows, Enter and Esc mean the same everywhere.
+  // The grid's own keys are taken first so that j/k, the arrows, Enter and Esc mean the same everywhere. In the
+  // header the grid keeps its keys (Enter sorts, Ctrl+Enter opens a filter, the arrows move between headers).
   const onKeyDownCapture = (event: ReactKeyboardEvent) => {
     if (event.altKey || event.ctrlKey || event.metaKey || isTextEntry(event.target)) return;
+    if (event.target instanceof Element && event.target.closest('.ag-header')) return;
     const grid = api.current;
     if (!grid) return;
     const command = gridKeyCommand(event.key, selectedIndex.current, total);
@@ -284,13 +586,8 @@ export function QueueGrid({ queue }: QueueGridProps) {
     event.preventDefault();
     event.stopPropagation();
     if (command.kind === 'move') focusRow(command.rowIndex);
-    else if (command.kind === 'open') {
-      const row = grid.getDisplayedRowAtIndex(selectedIndex.current ?? 0)?.data;
-      if (row) {
-        onSelect(row);
-        openDetail();
-      }
-    } else document.querySelector<HTMLElement>('.queue-item[aria-current="true"]')?.focus();
+    else if (command.kind === 'open') openSelected();
+    else leaveForQueueList();
   };
 
   // j/k from anywhere outside the grid (the queue list, the detail) bring the operator into it.
@@ -299,7 +596,7 @@ export function QueueGrid({ queue }: QueueGridProps) {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
       if (event.key !== 'j' && event.key !== 'k') return;
       if (isTextEntry(event.target) || wrapper.current?.contains(event.target as Node)) return;
-      if (!api.current) return;
+      if (document.querySelector('[aria-modal="true"]') || !api.current) return;
       event.preventDefault();
       const command = gridKeyCommand(event.key, selectedIndex.current, total);
       focusRow(command?.kind === 'move' ? command.rowIndex : (selectedIndex.current ?? 0));
@@ -308,29 +605,58 @@ export function QueueGrid({ queue }: QueueGridProps) {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [focusRow, total]);
 
+  const filtered = counted?.queue === queue && counted.filtered;
+
   return (
     <div className="queue-grid-frame">
       <div className="queue-grid-toolbar">
-        <span className="queue-grid-total" data-testid="queue-total">
-          {total === null ? t('grid.loading') : t('grid.total', { count: total })}
+        <span className="queue-grid-total" data-testid="queue-total" aria-live="polite">
+          {total === null
+            ? t('grid.loading')
+            : filtered
+              ? t('console.filter.total', { count: total })
+              : t('grid.total', { count: total })}
         </span>
+        <QuickFilterInput
+          key={queue}
+          initial={view.quickFilter}
+          inputRef={quickFilterInput}
+          onChange={(text) => setQuickFilter(queue, text)}
+          onClear={() => {
+            setQuickFilter(queue, '');
+            focusRow(selectedIndex.current ?? 0);
+          }}
+          onLeave={() => focusRow(selectedIndex.current ?? 0)}
+        />
         <span className="queue-grid-hint">{t('grid.keyHint')}</span>
       </div>
       <div className="queue-grid" data-testid="queue-grid" ref={wrapper} onKeyDownCapture={onKeyDownCapture}>
         <AgGridReact<QueueRow>
           theme={gridThemes[theme]}
           rowModelType="infinite"
-          datasource={datasource}
           cacheBlockSize={PAGE_SIZE}
           maxBlocksInCache={10}
           getRowId={(params) => params.data.key}
           columnDefs={columns}
+          defaultColDef={{ sortable: true, cellDataType: false, suppressHeaderMenuButton: true }}
           localeText={localeText}
           rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
           onGridReady={(event: GridReadyEvent<QueueRow>) => {
             api.current = event.api;
+            showQueue(event.api, queue, view);
+            shown.current = { queue, quickFilter: view.quickFilter };
           }}
+          onSortChanged={(event) => {
+            const sorted = event.api
+              .getColumnState()
+              .flatMap((column) => (column.sort ? [{ colId: column.colId, sort: column.sort }] : []));
+            setQueueSort(context.read().queue, sortFromModel(sorted));
+          }}
+          onFilterChanged={(event) =>
+            setQueueFilters(context.read().queue, filtersFromModel(event.api.getFilterModel()))
+          }
           onCellFocused={onCellFocused}
+          onModelUpdated={onModelUpdated}
           onCellDoubleClicked={(event) => {
             if (event.data) {
               onSelect(event.data);

@@ -1,16 +1,11 @@
 import { useCallback, useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { QueueId } from '../../../preload/contract';
+import { queueLetters } from '../commands/key-bindings';
+import { queueCommands } from '../commands/navigation-commands';
+import { useCommandRegistry } from '../commands/use-commands';
 import { useTranslate } from '../i18n/use-translate';
-import { queueAfterNavigationKey, queueForShortcut, queueOrder } from '../queues/queue-order';
+import { queueAfterNavigationKey, queueOrder } from '../queues/queue-order';
 import { useAppStore } from '../store/store-context';
-
-/** Typing into a field must not switch queues. */
-function isTextEntry(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  );
-}
 
 interface QueueItemProps {
   queue: QueueId;
@@ -38,7 +33,7 @@ function QueueItem({ queue, shortcut, onChoose, registerButton }: QueueItemProps
         className="queue-item"
         data-testid={`queue-${queue}`}
         aria-current={selected ? 'true' : undefined}
-        aria-keyshortcuts={String(shortcut)}
+        aria-keyshortcuts={`${shortcut} g+${queueLetters[queue]}`}
         ref={(button) => registerButton(queue, button)}
         onClick={() => onChoose(queue)}
       >
@@ -78,25 +73,9 @@ export function QueueList() {
     [selectQueue],
   );
 
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (
-        event.defaultPrevented ||
-        event.altKey ||
-        event.ctrlKey ||
-        event.metaKey ||
-        isTextEntry(event.target)
-      ) {
-        return;
-      }
-      const queue = queueForShortcut(event.key);
-      if (!queue) return;
-      event.preventDefault();
-      choose(queue);
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [choose]);
+  // 1-9 and g then a letter, through the keyboard dispatcher (so that the overlay and the palette list them).
+  const registry = useCommandRegistry();
+  useEffect(() => registry.register(queueCommands(choose)), [registry, choose]);
 
   const onListKeyDown = (event: ReactKeyboardEvent) => {
     const queue = queueAfterNavigationKey(selectedQueue, event.key);

@@ -3,12 +3,6 @@ import { queueIds, type QueueId } from '../../../preload/contract';
 /** The queues in the order the left column shows them: the contract's order. */
 export const queueOrder = queueIds;
 
-/** The queue a number key selects ('1' is the first queue), or null for any other key. */
-export function queueForShortcut(key: string): QueueId | null {
-  if (!/^[1-9]$/.test(key)) return null;
-  return queueOrder[Number(key) - 1] ?? null;
-}
-
 /** The queue reached from `current` by an arrow, Home or End key, or null when the key does not move. */
 export function queueAfterNavigationKey(current: QueueId, key: string): QueueId | null {
   const index = queueOrder.indexOf(current);

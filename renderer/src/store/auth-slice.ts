@@ -1,6 +1,5 @@
-import type { BridgeErrorCode, QueueId, QueuePage } from '../../../preload/contract';
+import type { BridgeErrorCode } from '../../../preload/contract';
 import type { SliceCreator } from './app-store';
-import { valueOrReport } from './notices-slice';
 
 export interface AuthSlice {
   /** True while a sign-in is on its way to the central platform. */
@@ -14,8 +13,6 @@ export interface AuthSlice {
   /** Signs in; true when the central platform accepted the credentials. */
   signIn: (username: string, password: string) => Promise<boolean>;
   signOut: () => Promise<void>;
-  /** One page of a queue, or null after reporting the failure to the banner. */
-  loadQueuePage: (queue: QueueId, offset: number, limit: number) => Promise<QueuePage | null>;
 }
 
 export const createAuthSlice: SliceCreator<AuthSlice> =
@@ -50,7 +47,4 @@ export const createAuthSlice: SliceCreator<AuthSlice> =
       set({ signInFormOpen: false, signInError: null });
       await get().loadStatus();
     },
-
-    loadQueuePage: async (queue, offset, limit) =>
-      valueOrReport(get(), 'getQueuePage', await bridge.getQueuePage({ queue, offset, limit })),
   });
