@@ -108,6 +108,23 @@ const benchSmokes = [
     fields: ['alerts', 'ticks', 'tickP50Ms', 'tickP95Ms'],
   },
   { name: 'central-paging', args: ['--alerts', '5000'], fields: ['alertsPaged', 'changesPerSecond'] },
+  {
+    name: 'ui',
+    // Needs a Chromium, as the e2e tests do; a missing one fails the smoke with a message saying so.
+    args: [
+      '--alerts',
+      '20000',
+      '--queue-rows',
+      '2000',
+      '--scenes',
+      '40',
+      '--devices',
+      '2000',
+      '--presses',
+      '30',
+    ],
+    fields: ['alerts', 'queueRows', 'openMs', 'keyToPaintP50Ms', 'keyToPaintP95Ms'],
+  },
 ];
 for (const bench of benchSmokes) {
   const suite = `bench smoke ${bench.name}`;
