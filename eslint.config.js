@@ -7,7 +7,15 @@ import { layerRules } from './eslint/layers.js';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-*/', 'release/', 'test-results/', 'playwright-report/', 'coverage/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-*/',
+      'release/',
+      'test-results/',
+      'playwright-report/',
+      'coverage/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -258,8 +258,8 @@ test('number keys and arrows choose a queue', async ({ app, page }) => {
   await page.keyboard.press('ArrowDown');
   await expect(page.getByTestId('queue-nonStandard')).toHaveAttribute('aria-current', 'true');
   await page.keyboard.press('End');
-  await expect(page.getByTestId('queue-syncRate')).toHaveAttribute('aria-current', 'true');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('同步率异常');
+  await expect(page.getByTestId('queue-dutyItems')).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('值班事项');
 });
 
 test('a tab without the token says, Chinese first, how to get in', async ({ app, page, context }) => {

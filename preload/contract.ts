@@ -61,10 +61,35 @@ export interface QueueSort {
   direction: 'asc' | 'desc';
 }
 
-/** A column filter: rows whose column's text contains `contains` (case-insensitive). */
+/** The columns that hold text (or codes shown as text): the ones a filter may search; the time columns only sort. */
+export const queueTextColumns = [
+  'level',
+  'title',
+  'scene',
+  'category',
+  'location',
+  'handler',
+  'status',
+  'claimedBy',
+  'detail',
+] as const satisfies readonly QueueColumn[];
+export type QueueTextColumn = (typeof queueTextColumns)[number];
+
+/**
+ * The codes of a column whose names contain the operator's text. The cache holds codes ('red', 'handling',
+ * 'gasPipeline'); the operator types the names the grid shows (红, 处置中, 燃气管线). The renderer, which owns the
+ * names, translates the text into codes; the core matches a row whose code is one of them.
+ */
+export interface QueueCodeMatch {
+  column: QueueTextColumn;
+  codes: string[];
+}
+
+/** A column filter: rows whose column's text contains `contains` (case-insensitive), or whose code is in `codes`. */
 export interface QueueColumnFilter {
-  column: QueueColumn;
+  column: QueueTextColumn;
   contains: string;
+  codes?: string[];
 }
 
 export type QueueCounts = Record<QueueId, number>;
@@ -104,6 +129,13 @@ export interface SyncProgress {
   bytesReceived: number;
   /** Recent rate of the pull, or null when not measured. */
   rowsPerSecond: number | null;
+  /**
+   * While initial: the records the whole initial sync is expected to apply (applied + what the platform says
+   * remains, an estimate), or null when the platform does not say.
+   */
+  recordsTotal: number | null;
+  /** While initial: the time left at the recent rate, in seconds, or null when unknown. */
+  etaSeconds: number | null;
 }
 
 /** Something the operator must be told; the renderer words it in the operator's language. */
@@ -127,6 +159,12 @@ export interface ShellStatus {
   pendingActions: number;
   /** Actions the central platform refused; they wait for the operator to retry or discard them. */
   rejectedActions: number;
+  /**
+   * The oldest unsent actions were taken by another operator than the one signed in: the platform records
+   * the signed-in operator as the actor, so they wait (and the actions behind them) until that operator
+   * signs in again here. Null when nothing waits for anyone.
+   */
+  heldActions: { operatorId: string; operatorName: string; count: number } | null;
   /** The signed-in operator, or null. */
   operator: OperatorSummary | null;
 }
@@ -224,6 +262,13 @@ export interface WorkOrderSummary {
   status: string;
   deadlineAt: string;
   closedAt: string | null;
+  dispatchedAt: string | null;
+  /** When the handler reached the site, or null. */
+  arrivedAt: string | null;
+  handler: { name: string; unit: string | null; phone: string | null } | null;
+  measures: string[];
+  /** The handler's report at closure (处置反馈), or null. */
+  feedback: string | null;
 }
 
 /** One line of an item's timeline: push records, handling steps, notes, prompts. */
@@ -259,6 +304,55 @@ export interface PromptSummary {
   snoozedUntil: string | null;
   /** The message the rule suggests, to prefill the issue form. */
   suggestedMessage: string | null;
+  /** The rule's title (超期未派单, 红色预警事件...), or null for a rule this workstation does not know. */
+  title: string | null;
+  /** When the rules raised it here (or the platform issued it), or null. */
+  raisedAt: string | null;
+  /** The message sent with it once issued on the platform, or null. */
+  message: string | null;
+  /** Issued (or acknowledged, resolved) on this workstation and not yet confirmed by the central platform. */
+  pending: boolean;
+}
+
+/** A scene (场景 / 分平台 / 区域平台) as the cache knows it. */
+export interface SceneSummary {
+  id: string;
+  name: string;
+  kind: string;
+  category: string | null;
+  department: string | null;
+  street: string | null;
+  lastAlertAt: string | null;
+  /** The 7-day sync rate (0-1), or null when the scene reported nothing. */
+  syncRate: number | null;
+  sync: { reportedByScene: number; receivedByCentral: number; windowStart: string; windowEnd: string } | null;
+  contacts: {
+    role: 'sceneOperator' | 'sceneTechnician' | 'sceneHead';
+    name: string;
+    phone: string;
+    unit: string;
+  }[];
+  deviceCount: number | null;
+  /** The scene's last alerts in the cache, newest first. */
+  recentAlerts: { id: string; level: string; title: string; reportedAt: string; status: string }[];
+}
+
+/** A device (物联感知设备) as the cache knows it. */
+export interface DeviceSummary {
+  id: string;
+  code: string | null;
+  name: string | null;
+  model: string | null;
+  sceneId: string;
+  status: string;
+  offlineSince: string | null;
+  street: string | null;
+  address: string | null;
+  ownerUnit: string | null;
+  installedAt: string | null;
+  location: { lng: number; lat: number } | null;
+  /** What is wrong in its registration (信息报错), or null. */
+  infoError: { field: string; registered: string; observed: string; detectedAt: string | null } | null;
 }
 
 export interface AlertDetail {
@@ -294,10 +388,17 @@ export interface ItemDetail {
   ref: ItemRef;
   /** The item as its queue row shows it, or null when it is no longer in the cache. */
   row: QueueRow | null;
+  /** The alert itself, or the alert a work prompt is about. */
   alert: AlertDetail | null;
   timeline: TimelineItem[];
   claim: ClaimSummary | null;
   prompts: PromptSummary[];
+  /** The alert's scene, the scene itself, or the scene of the device or of the prompt's subject. */
+  scene: SceneSummary | null;
+  /** The alert's device, the device itself, or the prompt's subject device. */
+  device: DeviceSummary | null;
+  /** What a work prompt or duty item is about (an alert, a scene, a device, the district...), or null. */
+  subject: { entity: string; id: string; label: string | null } | null;
   dataAsOf: string | null;
 }
 
@@ -307,11 +408,29 @@ export interface ReadingSeries {
   elementName: string;
   unit: string;
   direction: 'above' | 'below';
+  /** The alert's level, whose threshold the readings crossed. */
+  level: 'red' | 'orange' | 'yellow' | 'blue';
+  /** The crossed threshold. */
+  threshold: number;
+  /** The alert's summary of the readings: they are known even when no sample is. */
+  exceededAt: string;
+  reportedAt: string;
+  peak: number;
+  latest: number;
+  samplesBeyondThreshold: number;
   /** The value at which each level begins, or null when the platform did not say. */
   thresholds: { blue: number; yellow: number; orange: number; red: number } | null;
   samples: { at: string; value: number }[];
   /** central: fetched now; cache: fetched earlier (offline); summary: only the alert's summary is known. */
   source: 'central' | 'cache' | 'summary';
+  /** When the samples were fetched from the central platform (server clock), or null (source summary). */
+  fetchedAt: string | null;
+  /** Why the central platform's samples are not shown fresh, or null (source central). */
+  unavailable: {
+    reason: 'offline' | 'signedOut' | 'notFound' | 'invalid' | 'refused';
+    /** Technical detail in English (for the tooltip and the log). */
+    message: string;
+  } | null;
 }
 
 /** An alert that sounds on this workstation until someone here acknowledges it. */
@@ -324,7 +443,10 @@ export interface Alarm {
 }
 
 export interface AlarmState {
+  /** The sounding alarms, newest first, at most 50. */
   active: Alarm[];
+  /** How many alarms sound in all (more than `active` lists when over its cap). */
+  total: number;
   /** While set and in the future, alarms are silent (still listed); ISO, server clock. */
   mutedUntil: string | null;
   mutedBy: string | null;
@@ -360,6 +482,7 @@ const buildCallSchemas = () => {
     })
     .strict();
   const mutationId = z.string().min(1).max(100);
+  const queueCodes = z.array(z.string().min(1).max(100)).max(100);
   const itemRef = z
     .object({ entity: z.enum(['alert', 'scene', 'device', 'workPrompt']), id: z.string().min(1).max(200) })
     .strict();
@@ -392,9 +515,21 @@ const buildCallSchemas = () => {
             .nullable()
             .optional(),
           quickFilter: z.string().max(200).optional(),
+          quickFilterCodes: z
+            .array(z.object({ column: z.enum(queueTextColumns), codes: queueCodes }).strict())
+            .max(queueTextColumns.length)
+            .optional(),
           filters: z
-            .array(z.object({ column: z.enum(queueColumns), contains: z.string().min(1).max(200) }).strict())
-            .max(queueColumns.length)
+            .array(
+              z
+                .object({
+                  column: z.enum(queueTextColumns),
+                  contains: z.string().min(1).max(200),
+                  codes: queueCodes.optional(),
+                })
+                .strict(),
+            )
+            .max(queueTextColumns.length)
             .optional(),
         })
         .strict(),
@@ -406,12 +541,13 @@ const buildCallSchemas = () => {
         .object({
           promptId: z.string().min(1).max(200),
           until: z.iso.datetime({ offset: true }),
-          reason: z.string().trim().min(1).max(2000),
+          // The local prompt record keeps reasons of up to 500 characters (rules engine).
+          reason: z.string().trim().min(1).max(500),
         })
         .strict(),
     ]),
     dismissWorkPrompt: z.tuple([
-      z.object({ promptId: z.string().min(1).max(200), reason: z.string().trim().min(1).max(2000) }).strict(),
+      z.object({ promptId: z.string().min(1).max(200), reason: z.string().trim().min(1).max(500) }).strict(),
     ]),
     getAlarms: z.tuple([]),
     acknowledgeAlarms: z.tuple([

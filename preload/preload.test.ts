@@ -45,6 +45,7 @@ const status: ShellStatus = {
   serverTime: null,
   pendingActions: 0,
   rejectedActions: 0,
+  heldActions: null,
   operator: null,
 };
 

@@ -9,16 +9,21 @@ import {
   type ShellNotice,
   type ShellStatus,
 } from '../../preload/contract';
+import { AlarmCentre } from './alarms';
 import { BridgeFailure, createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher';
 import { createServerClock, systemClockSources, type ClockSources, type ServerClock } from './clock';
 import type { WorkstationConfig } from './config';
 import { cacheMigrations } from './db/migrations';
 import { openCacheDatabase } from './db/open-database';
 import { EventHub } from './events';
+import { ItemDetailReader } from './item-detail';
 import type { Logger } from './logger';
 import { dataPaths } from './paths';
 import { PreferencesStore } from './preferences';
+import { dismissPrompt, queueAction, retryAction as retryQueuedAction, snoozePrompt } from './prompt-actions';
+import { throttle } from './throttle';
 import { QueueReader, type QueueThresholds } from './queues';
+import { ReadingsService, ReadingsUnknown } from './readings';
 import {
   createRulesEngine,
   loadRulesConfig,
@@ -51,6 +56,8 @@ function queueThresholds(config: RulesConfig): QueueThresholds {
 
 /** During the initial sync pages commit many times a second; the rules need not run after every one. */
 const RULES_AFTER_SYNC_MIN_INTERVAL_MS = 1_000;
+/** The queue counts (and the grids that refresh with them) after a committed page. */
+const COUNTS_AFTER_SYNC_MIN_INTERVAL_MS = 200;
 
 export interface CoreOptions {
   dataDir: string;
@@ -76,6 +83,23 @@ export interface Core {
 }
 
 const toIso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** While the initial sync runs: the records it should apply in all and the time left, from the platform's estimate. */
+export function initialSyncEstimate(progress: {
+  stage: 'initial' | 'live';
+  recordsApplied: number;
+  recordsRemaining: number | null;
+  rowsPerSecond: number | null;
+}): { recordsTotal: number | null; etaSeconds: number | null } {
+  if (progress.stage !== 'initial' || progress.recordsRemaining === null) {
+    return { recordsTotal: null, etaSeconds: null };
+  }
+  const rate = progress.rowsPerSecond;
+  return {
+    recordsTotal: progress.recordsApplied + progress.recordsRemaining,
+    etaSeconds: rate !== null && rate > 0 ? Math.ceil(progress.recordsRemaining / rate) : null,
+  };
+}
 
 function toActionRecord(entry: OutboxEntry): ActionRecord {
   return {
@@ -103,6 +127,8 @@ interface Connected {
   rules: RulesEngine;
   rulesConfig: RulesConfig;
   queues: QueueReader;
+  /** Which red and orange alerts sound on this workstation; their acknowledgement and the mute. */
+  alarms: AlarmCentre;
   /** What the operator must be told about the cache and the rules configuration. */
   notices: ShellNotice[];
 }
@@ -119,7 +145,9 @@ export function createCore(options: CoreOptions): Core {
 
   const connected = config.centralUrl === null ? null : connect(config.centralUrl);
   let rulesSchedule: RulesSchedule | null = null;
-  let lastRulesRunMs = Number.NEGATIVE_INFINITY;
+  // The detail pane's readers (item-detail.ts, readings.ts), prepared on first use.
+  let itemDetails: ItemDetailReader | null = null;
+  let readings: ReadingsService | null = null;
 
   function connect(centralUrl: string): Connected {
     const dbFile = path.join(options.dataDir, CACHE_FILE_NAME);
@@ -159,6 +187,7 @@ export function createCore(options: CoreOptions): Core {
       rules: createRulesEngine({ db: opened.db, clock, config: rulesLoaded.config, logger }),
       rulesConfig: rulesLoaded.config,
       queues: new QueueReader(opened.db, queueThresholds(rulesLoaded.config)),
+      alarms: new AlarmCentre(opened.db, clock),
       notices: [
         ...(opened.movedAsideTo
           ? [
@@ -190,6 +219,7 @@ export function createCore(options: CoreOptions): Core {
         serverTime: clock.isSynchronised() ? new Date(clock.now()).toISOString() : null,
         pendingActions: 0,
         rejectedActions: 0,
+        heldActions: null,
         operator: null,
       };
     }
@@ -210,6 +240,7 @@ export function createCore(options: CoreOptions): Core {
             recordsApplied: snapshot.progress.recordsApplied,
             bytesReceived: snapshot.progress.bytesReceived,
             rowsPerSecond: snapshot.progress.rowsPerSecond,
+            ...initialSyncEstimate(snapshot.progress),
           }
         : null,
       sessionExpired: session !== null && session.token === null,
@@ -218,6 +249,7 @@ export function createCore(options: CoreOptions): Core {
       serverTime: clock.isSynchronised() ? new Date(clock.now()).toISOString() : null,
       pendingActions: outbox.pending,
       rejectedActions: outbox.rejected,
+      heldActions: session?.token ? connected.outbox.heldFor(session.operator.id) : null,
       operator: session
         ? { id: session.operator.id, name: session.operator.name, role: session.operator.role }
         : null,
@@ -237,9 +269,20 @@ export function createCore(options: CoreOptions): Core {
   /** Evaluates the rules now and tells every window the new counts. */
   const runRules = (): void => {
     if (connected === null) return;
-    lastRulesRunMs = clockSources.monoNow();
     connected.rules.tick();
     events.emit('queueCounts', countsSnapshot());
+  };
+  const runRulesSoon = throttle(runRules, RULES_AFTER_SYNC_MIN_INTERVAL_MS, clockSources.monoNow);
+  const emitCountsSoon = throttle(
+    () => events.emit('queueCounts', countsSnapshot()),
+    COUNTS_AFTER_SYNC_MIN_INTERVAL_MS,
+    clockSources.monoNow,
+  );
+
+  /** Tells every window the alarms when they differ from what it was told last (an indexed read of few rows). */
+  const emitAlarmsIfChanged = (): void => {
+    const changed = connected?.alarms.changedState();
+    if (changed) events.emit('alarms', changed);
   };
 
   const requireConnected = (): Connected => {
@@ -316,25 +359,15 @@ export function createCore(options: CoreOptions): Core {
       const parts = requireConnected();
       const operator = requireOperator(parts);
       try {
-        const entry = parts.db.transaction(() => {
-          const queued = parts.outbox.enqueue({
-            name,
-            args,
-            operator: { id: operator.id, name: operator.name },
-            at: new Date(clock.now()).toISOString(),
-            clientId: clientIdOf(parts.db),
-          });
-          // Issuing a prompt the rules raised here moves it to `issued` in the same transaction as its
-          // outbox entry: either both happen or neither.
-          if (queued.name === 'issueWorkPrompt') {
-            const promptId = (queued.args as { promptId: string }).promptId;
-            if (parts.rules.getPrompt(promptId) !== null) {
-              const issued = parts.rules.markIssued(promptId, operator.id);
-              if (!issued.ok) throw new ActionRejectedLocally(issued.error.message);
-            }
-          }
-          return queued;
-        })();
+        // The outbox entry and, for an action on a prompt the rules raised here, the prompt's own step
+        // (issued, acknowledged, resolved) in one transaction: see prompt-actions.ts.
+        const entry = queueAction(parts, {
+          name,
+          args,
+          operator: { id: operator.id, name: operator.name },
+          at: new Date(clock.now()).toISOString(),
+          clientId: clientIdOf(parts.db),
+        });
         actionsChanged(parts);
         return toActionRecord(entry);
       } catch (error) {
@@ -346,52 +379,94 @@ export function createCore(options: CoreOptions): Core {
       const parts = requireConnected();
       const operator = requireOperator(parts);
       try {
-        const entry = parts.outbox.retryEdited(
+        const entry = retryQueuedAction(parts, {
           mutationId,
           args,
-          { id: operator.id, name: operator.name },
-          new Date(clock.now()).toISOString(),
-          clientIdOf(parts.db),
-        );
+          operator: { id: operator.id, name: operator.name },
+          at: new Date(clock.now()).toISOString(),
+          clientId: clientIdOf(parts.db),
+        });
         actionsChanged(parts);
         return toActionRecord(entry);
       } catch (error) {
         return refusedLocally(error);
       }
     },
-    getQueuePage: ({ queue, offset, limit }) => {
+    getQueuePage: ({ queue, offset, limit, ...view }) => {
       if (connected === null) return { rows: [], total: 0, dataAsOf: null };
       const now = clock.now();
       const lastSync = connected.db.prepare('SELECT last_success_at FROM sync_state WHERE id = 1').get() as {
         last_success_at: number | null;
       };
+      // The total is the view's: with a filter, the rows that pass it (the queue badges count the whole queue).
       return {
-        rows: connected.queues.page(queue, now, offset, limit),
-        total: connected.queues.count(queue, now),
+        ...connected.queues.pageWithTotal(queue, now, offset, limit, view),
         dataAsOf: toIso(lastSync.last_success_at),
       };
     },
     // IN PROGRESS (session 2): each of these is being built by its own change; none is wired to the UI yet.
-    getItemDetail: () => {
-      throw new BridgeFailure('UNAVAILABLE', 'getItemDetail is not built yet');
+    getItemDetail: (ref) => {
+      const parts = requireConnected();
+      itemDetails ??= new ItemDetailReader(parts.db, {
+        rulesConfig: parts.rulesConfig,
+        now: () => clock.now(),
+        operatorId: () => readSession(parts.db)?.operator.id ?? null,
+      });
+      return itemDetails.read(ref);
     },
-    getReadings: () => {
-      throw new BridgeFailure('UNAVAILABLE', 'getReadings is not built yet');
+    getReadings: async ({ alertId }) => {
+      const parts = requireConnected();
+      readings ??= new ReadingsService({
+        db: parts.db,
+        client: parts.client,
+        clock,
+        warn: (message) => logger.warn(message),
+      });
+      try {
+        return await readings.get(alertId);
+      } catch (error) {
+        if (error instanceof ReadingsUnknown) throw new BridgeFailure('UNAVAILABLE', error.message);
+        throw error;
+      }
     },
-    snoozeWorkPrompt: () => {
-      throw new BridgeFailure('UNAVAILABLE', 'snoozeWorkPrompt is not built yet');
+    // Snooze and dismiss stay on this workstation (the platform has neither): see prompt-actions.ts.
+    snoozeWorkPrompt: (input) => {
+      const parts = requireConnected();
+      const operator = requireOperator(parts);
+      try {
+        snoozePrompt(parts.rules, input, operator.id, clock.now());
+      } catch (error) {
+        refusedLocally(error);
+      }
+      events.emit('queueCounts', countsSnapshot());
+      return null;
     },
-    dismissWorkPrompt: () => {
-      throw new BridgeFailure('UNAVAILABLE', 'dismissWorkPrompt is not built yet');
+    dismissWorkPrompt: (input) => {
+      const parts = requireConnected();
+      const operator = requireOperator(parts);
+      try {
+        dismissPrompt(parts.rules, input, operator.id);
+      } catch (error) {
+        refusedLocally(error);
+      }
+      events.emit('queueCounts', countsSnapshot());
+      return null;
     },
-    getAlarms: () => {
-      throw new BridgeFailure('UNAVAILABLE', 'getAlarms is not built yet');
+    getAlarms: () =>
+      connected ? connected.alarms.state() : { active: [], total: 0, mutedUntil: null, mutedBy: null },
+    acknowledgeAlarms: ({ alertIds }) => {
+      const parts = requireConnected();
+      const operator = requireOperator(parts);
+      const state = parts.alarms.acknowledge(alertIds, { id: operator.id, name: operator.name });
+      emitAlarmsIfChanged();
+      return state;
     },
-    acknowledgeAlarms: () => {
-      throw new BridgeFailure('UNAVAILABLE', 'acknowledgeAlarms is not built yet');
-    },
-    setAlarmMute: () => {
-      throw new BridgeFailure('UNAVAILABLE', 'setAlarmMute is not built yet');
+    setAlarmMute: ({ until }) => {
+      const parts = requireConnected();
+      const operator = requireOperator(parts);
+      const state = parts.alarms.setMute(until, { id: operator.id, name: operator.name });
+      emitAlarmsIfChanged();
+      return state;
     },
     discardAction: ({ mutationId }) => {
       const parts = requireConnected();
@@ -410,9 +485,14 @@ export function createCore(options: CoreOptions): Core {
     // The worker measures the server clock on its own monotonic origin; the core adopts its offset.
     if (offsetMs !== null && options.sync?.kind === 'worker') clock.adoptOffset(offsetMs);
     events.emit('status', status());
+    // New alerts, alerts closed, the clock first known (which starts the watch): the alarms may have changed.
+    if (update.kind !== 'outboxChanged') emitAlarmsIfChanged();
     if (update.kind === 'pageCommitted') {
-      // New data: the rules run at once (throttled while the initial sync commits page after page).
-      if (clockSources.monoNow() - lastRulesRunMs >= RULES_AFTER_SYNC_MIN_INTERVAL_MS) runRules();
+      // New data: the badges and the grids follow within a fifth of a second (another workstation's claim
+      // shows here at once), the rules within a second; while the initial sync commits page after page
+      // both are throttled, and the last page is never left out.
+      emitCountsSoon();
+      runRulesSoon();
     } else if (update.kind === 'outboxChanged') {
       events.emit('queueCounts', countsSnapshot());
     }
@@ -429,12 +509,18 @@ export function createCore(options: CoreOptions): Core {
       // The rules run on their own tick and calendar whether or not the network is up.
       rulesSchedule = startRulesSchedule(connected.rules, connected.rulesConfig, {
         logger,
-        onTick: () => events.emit('queueCounts', countsSnapshot()),
+        onTick: () => {
+          events.emit('queueCounts', countsSnapshot());
+          // A mute that ran out ends here for every window, without anyone acting.
+          emitAlarmsIfChanged();
+        },
       });
     },
     stop: async () => {
       if (!connected) return;
       rulesSchedule?.stop();
+      runRulesSoon.cancel();
+      emitCountsSoon.cancel();
       await connected.sync.stop();
       connected.db.close();
     },

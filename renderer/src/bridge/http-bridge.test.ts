@@ -21,6 +21,7 @@ const status: ShellStatus = {
   serverTime: '2025-03-01T00:00:06.000Z',
   pendingActions: 2,
   rejectedActions: 1,
+  heldActions: null,
   operator: null,
 };
 const counts: QueueCountsSnapshot = {

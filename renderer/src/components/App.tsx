@@ -1,5 +1,8 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store/store-context';
+import { ActionsLayer } from './actions/ActionsLayer';
+import { AlarmsLayer } from './alarms/AlarmsLayer';
+import { KeyboardShell } from './KeyboardShell';
 import { NoticeBanner } from './NoticeBanner';
 import { QueueArea } from './QueueArea';
 import { QueueList } from './QueueList';
@@ -25,11 +28,14 @@ export function App() {
     <div className="shell">
       <TopBar />
       <NoticeBanner />
+      <AlarmsLayer />
       <div className="workspace">
         <QueueList />
         <QueueArea />
       </div>
       <StatusBar />
+      <ActionsLayer />
+      <KeyboardShell />
     </div>
   );
 }

@@ -13,6 +13,7 @@ export function NoticeBanner() {
   const linkDown = useAppStore((state) => state.eventLink === 'down');
   const dismissFailures = useAppStore((state) => state.dismissFailures);
   const shellNotices = useAppStore((state) => state.status?.notices);
+  const held = useAppStore((state) => state.status?.heldActions ?? null);
   // While the link is down every call fails as unreachable: the reconnecting notice already says so.
   const groups = groupFailuresByCode(failures).filter((group) => !(linkDown && group.code === 'UNREACHABLE'));
 
@@ -20,6 +21,11 @@ export function NoticeBanner() {
     <div className="notices" role="alert" data-testid="notices">
       {linkDown && <p className="notice notice-warning">{t('link.down')}</p>}
       <SessionExpiredBanner />
+      {held && (
+        <p className="notice notice-warning" data-testid="notice-heldActions">
+          {t('notice.heldActions', { name: held.operatorName, count: String(held.count) })}
+        </p>
+      )}
       {shellNotices?.map((notice) => (
         <p className="notice notice-warning" key={notice.kind} data-testid={`notice-${notice.kind}`}>
           {notice.kind === 'cacheRebuilt'

@@ -3,7 +3,7 @@ import { usePlatformTimeZone } from '../format/use-platform-time-zone';
 import { useTranslate } from '../i18n/use-translate';
 import { useAppStore } from '../store/store-context';
 import { QueueGrid } from './QueueGrid';
-import { RowDetail } from './RowDetail';
+import { ItemDetailPane } from './detail/ItemDetailPane';
 import { SignInForm, useSignInShown } from './SignIn';
 
 /** "HH:mm" on the platform's wall clock, for the data-age badge shown while not online. */
@@ -46,7 +46,7 @@ export function QueueArea() {
       ) : (
         <div className="queue-body">
           <QueueGrid queue={queue} />
-          {detailOpen && selected && <RowDetail row={selected} onClose={closeDetail} />}
+          {detailOpen && selected && <ItemDetailPane row={selected} onClose={closeDetail} />}
         </div>
       )}
     </main>

@@ -4,6 +4,7 @@ import { usePlatformTimeZone } from '../format/use-platform-time-zone';
 import { useServerNow } from '../format/use-server-now';
 import { useTranslate } from '../i18n/use-translate';
 import { useAppStore } from '../store/store-context';
+import { AlarmMuteStatus } from './alarms/AlarmCentre';
 
 interface StatusItemProps {
   testId: string;
@@ -104,28 +105,42 @@ function ServerTimeItem() {
   );
 }
 
+/** The pending and rejected counts open the panel that lists them (key u). */
 function ActionItems() {
   const t = useTranslate();
   const pending = useAppStore((state) => state.status?.pendingActions ?? null);
   const rejected = useAppStore((state) => state.status?.rejectedActions ?? null);
+  const openActionsPanel = useAppStore((state) => state.openActionsPanel);
+  const item = (testId: string, label: string, title: string, count: number | null, state?: string) => (
+    <button
+      type="button"
+      className="status-item status-actions-button"
+      data-testid={testId}
+      data-state={state}
+      title={title}
+      aria-keyshortcuts="u"
+      onClick={openActionsPanel}
+    >
+      <span className="status-label">{label}</span>
+      <span className="status-value">{count ?? t('status.unknown')}</span>
+    </button>
+  );
   return (
     <>
-      <StatusItem
-        testId="status-pending"
-        label={t('status.pending')}
-        title={t('status.pendingHint')}
-        state={pending !== null && pending > 0 ? 'attention' : undefined}
-      >
-        {pending ?? t('status.unknown')}
-      </StatusItem>
-      <StatusItem
-        testId="status-rejected"
-        label={t('status.rejected')}
-        title={t('status.rejectedHint')}
-        state={rejected !== null && rejected > 0 ? 'problem' : undefined}
-      >
-        {rejected ?? t('status.unknown')}
-      </StatusItem>
+      {item(
+        'status-pending',
+        t('status.pending'),
+        t('status.pendingHint'),
+        pending,
+        pending !== null && pending > 0 ? 'attention' : undefined,
+      )}
+      {item(
+        'status-rejected',
+        t('status.rejected'),
+        t('status.rejectedHint'),
+        rejected,
+        rejected !== null && rejected > 0 ? 'problem' : undefined,
+      )}
     </>
   );
 }
@@ -172,6 +187,7 @@ export function StatusBar() {
       <ServerTimeItem />
       <ActionItems />
       <OperatorItem />
+      <AlarmMuteStatus />
       <AppItem />
     </footer>
   );

@@ -157,6 +157,8 @@ const frameZhCN = {
   'notice.cacheRebuilt':
     '本地缓存已损坏，已移至 {movedTo} 保存，并正在从中心平台重新同步；已恢复 {count} 项未上传的操作。',
   'notice.rulesOverrideRefused': '站点的工作提示规则（rules.json）未生效，仍按内置规则运行：{detail}',
+  'notice.heldActions':
+    '{name} 记录的 {count} 项操作尚未上传：中心平台以登录人记录操作人，需 {name} 在本机重新登录后才能上传（其后的操作随后上传）。',
   'error.details': '技术细节',
   'error.dismiss': '关闭',
   'link.down': '与值班台服务的实时连接已中断，正在自动重连…',
@@ -322,6 +324,8 @@ const frameEn: Readonly<Record<keyof typeof frameZhCN, string>> = {
     'The local cache was damaged: it was kept at {movedTo} and a full resync from the central platform is running; {count} unsent action(s) were recovered.',
   'notice.rulesOverrideRefused':
     "The site's work-prompt rules (rules.json) were not applied; the shipped rules are in force: {detail}",
+  'notice.heldActions':
+    '{count} actions taken by {name} are not sent yet: the platform records the signed-in operator as the actor, so they go up once {name} signs in again on this workstation (later actions follow).',
   'error.details': 'Technical details',
   'error.dismiss': 'Dismiss',
   'link.down': 'The live connection to the DutyDesk service was lost; reconnecting…',

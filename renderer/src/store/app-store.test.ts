@@ -36,6 +36,7 @@ const status = (overrides: Partial<ShellStatus> = {}): ShellStatus => ({
   serverTime: '2025-03-01T00:00:06.000Z',
   pendingActions: 0,
   rejectedActions: 0,
+  heldActions: null,
   operator: null,
   ...overrides,
 });

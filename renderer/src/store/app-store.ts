@@ -1,6 +1,9 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { DutyDeskBridge } from '../../../preload/contract';
+import { createActionsSlice, type ActionsSlice } from './actions-slice';
+import { createAlarmsSlice, type AlarmsSlice } from './alarms-slice';
 import { createAuthSlice, type AuthSlice } from './auth-slice';
+import { createDetailSlice, type DetailSlice } from './detail-slice';
 import { createNoticesSlice, type NoticesSlice } from './notices-slice';
 import { createPreferencesSlice, type PreferencesSlice } from './preferences-slice';
 import { createQueuesSlice, type QueuesSlice } from './queues-slice';
@@ -13,7 +16,10 @@ export type AppState = PreferencesSlice &
   QueuesSlice &
   NoticesSlice &
   AuthSlice &
-  SelectionSlice;
+  SelectionSlice &
+  DetailSlice &
+  ActionsSlice &
+  AlarmsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** Domains whose snapshot may arrive both as an answer to a read and as an event. */
@@ -44,5 +50,8 @@ export function createAppStore(dependencies: StoreDependencies): AppStore {
     ...createNoticesSlice(context)(...zustand),
     ...createAuthSlice(context)(...zustand),
     ...createSelectionSlice(context)(...zustand),
+    ...createDetailSlice(context)(...zustand),
+    ...createActionsSlice(context)(...zustand),
+    ...createAlarmsSlice(context)(...zustand),
   }));
 }

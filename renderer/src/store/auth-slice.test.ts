@@ -18,6 +18,7 @@ const status = (signedIn: OperatorSummary | null): ShellStatus => ({
   serverTime: '2025-03-01T00:00:06.000Z',
   pendingActions: 0,
   rejectedActions: 0,
+  heldActions: null,
   operator: signedIn,
 });
 
