@@ -174,7 +174,7 @@ describe('Outbox', () => {
       clientId: 'ws-1',
     });
     expect(db.prepare('SELECT count(*) AS n FROM claim').get()).toEqual({ n: 0 });
-    expect(outbox.pendingBatch(10).map((e) => e.name)).toEqual([
+    expect(outbox.pendingBatch(10, operator.id).map((e) => e.name)).toEqual([
       'verifyAlert',
       'startMajorLoop',
       'claimItem',

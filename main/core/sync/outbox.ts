@@ -116,6 +116,9 @@ export class Outbox {
       byId: db.prepare('SELECT * FROM outbox WHERE mutation_id = ?'),
       pending: db.prepare("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?"),
       unfinished: db.prepare("SELECT * FROM outbox WHERE state IN ('pending', 'rejected') ORDER BY seq"),
+      pendingOf: db.prepare(
+        "SELECT count(*) AS count FROM outbox WHERE state = 'pending' AND operator_id = ?",
+      ),
       counts: db.prepare(
         "SELECT sum(state = 'pending') AS pending, sum(state = 'rejected') AS rejected FROM outbox WHERE state IN ('pending', 'rejected')",
       ),
@@ -205,9 +208,31 @@ export class Outbox {
     })();
   }
 
-  /** The next entries to send, oldest first. */
-  pendingBatch(limit: number): OutboxEntry[] {
-    return (this.#statements.pending.all(limit) as OutboxRow[]).map(toEntry);
+  /**
+   * The next entries to send, oldest first, as long as `operatorId` made them. The central platform
+   * records the token's operator as the actor, so an action goes up only under the token of the
+   * operator who took it; one taken by someone else stops the batch there (see heldFor).
+   */
+  pendingBatch(limit: number, operatorId: string): OutboxEntry[] {
+    const batch: OutboxEntry[] = [];
+    for (const row of this.#statements.pending.all(limit) as OutboxRow[]) {
+      if (row.operator_id !== operatorId) break;
+      batch.push(toEntry(row));
+    }
+    return batch;
+  }
+
+  /**
+   * When the oldest pending action was taken by an operator other than `operatorId` (the one signed in
+   * now), that operator and how many of their actions wait: they are sent once that operator signs in
+   * again on this workstation. The actions behind them wait too, because the platform applies a
+   * workstation's actions strictly in order. Null when nothing is held.
+   */
+  heldFor(operatorId: string | null): { operatorId: string; operatorName: string; count: number } | null {
+    const head = this.#statements.pending.get(1) as OutboxRow | undefined;
+    if (!head || head.operator_id === operatorId) return null;
+    const { count } = this.#statements.pendingOf.get(head.operator_id) as { count: number };
+    return { operatorId: head.operator_id, operatorName: head.operator_name, count };
   }
 
   /** Entries waiting to be sent or waiting for the operator (rejected), oldest first. */

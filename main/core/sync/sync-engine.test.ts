@@ -118,4 +118,60 @@ describe('SyncEngine against the reference central server', () => {
     expect(claim.version).toBeGreaterThan(0);
     db.close();
   });
+
+  it("holds an operator's actions until that operator signs in again: never sent under another's token", async () => {
+    const { db, engine, clock } = await signedInEngine('handover.db');
+    await engine.pullUntilCaughtUp();
+    const openAlert = db.prepare('SELECT id FROM alert WHERE closed_at IS NULL LIMIT 1').get() as {
+      id: string;
+    };
+    const clientId = (db.prepare('SELECT client_id FROM sync_state').get() as { client_id: string })
+      .client_id;
+    const note = (noteId: string, operator: { id: string; name: string }) =>
+      engine.outbox.enqueue({
+        name: 'addNote',
+        args: { noteId, subject: { entity: 'alert', id: openAlert.id }, text: `${operator.name}的记录` },
+        operator,
+        at: new Date().toISOString(),
+        clientId,
+      });
+    const stamp = Date.now();
+    // 张敏 acted while her token had expired; 李强 signs in on the same workstation and acts too.
+    note(`note-zm-${stamp}`, { id: 'op-zhangmin', name: '张敏' });
+    const client = new CentralClient({
+      baseUrl: central.url,
+      fetch: globalThis.fetch,
+      monoNow: systemClockSources.monoNow,
+      timeoutMs: 10_000,
+      maxBodyBytes: 1024 * 1024,
+      onOutcome: () => undefined,
+    });
+    await signIn(client, db, clock, { username: 'liqiang', password: 'liqiang-demo' });
+    note(`note-lq-${stamp}`, { id: 'op-liqiang', name: '李强' });
+
+    expect(await engine.pushOnce()).toBe(0);
+    expect(engine.outbox.heldFor('op-liqiang')).toEqual({
+      operatorId: 'op-zhangmin',
+      operatorName: '张敏',
+      count: 1,
+    });
+    expect(engine.outbox.counts().pending).toBe(2);
+
+    // 张敏 signs in again: her action goes up under her name, then 李强's under his.
+    await signIn(client, db, clock, { username: 'zhangmin', password: 'zhangmin-demo' });
+    expect(await engine.pushOnce()).toBe(1);
+    await signIn(client, db, clock, { username: 'liqiang', password: 'liqiang-demo' });
+    expect(await engine.pushOnce()).toBe(1);
+    await engine.pullUntilCaughtUp();
+    const authors = db
+      .prepare(
+        "SELECT id, json_extract(data, '$.actor.operatorId') AS author FROM timeline_entry WHERE id LIKE ?",
+      )
+      .all(`note-%-${stamp}`) as { id: string; author: string }[];
+    expect(Object.fromEntries(authors.map((row) => [row.id, row.author]))).toEqual({
+      [`note-zm-${stamp}`]: 'op-zhangmin',
+      [`note-lq-${stamp}`]: 'op-liqiang',
+    });
+    db.close();
+  });
 });

@@ -49,6 +49,8 @@ export interface SyncProgress {
   rowsPerSecond: number | null;
   startedAtMs: number | null;
   completedAtMs: number | null;
+  /** What the platform said remains after the last page (an estimate; null when it did not say). */
+  recordsRemaining: number | null;
 }
 
 export interface SyncSnapshot {
@@ -153,6 +155,7 @@ export class SyncEngine {
   #eventStream: SyncSnapshot['eventStream'] = 'off';
   #sessionExpired = false;
   #rateWindow: { atMono: number; records: number }[] = [];
+  #feedRemaining: number | null = null;
   readonly #statements;
 
   constructor(options: SyncEngineOptions) {
@@ -193,6 +196,7 @@ export class SyncEngine {
     this.#statements = {
       state: this.#db.prepare('SELECT * FROM sync_state WHERE id = 1'),
       token: this.#db.prepare('SELECT token FROM session WHERE id = 1'),
+      sessionOperator: this.#db.prepare('SELECT operator_id FROM session WHERE id = 1 AND token IS NOT NULL'),
       expireToken: this.#db.prepare('UPDATE session SET token = NULL WHERE id = 1 AND token = ?'),
       afterPage: this.#db.prepare(
         `UPDATE sync_state SET cursor = @cursor, phase = @phase, last_success_at = @now, last_error = NULL,
@@ -355,6 +359,7 @@ export class SyncEngine {
     })();
     this.#rateWindow.push({ atMono: this.#options.monoNow(), records: page.changes.length });
     if (this.#rateWindow.length > 20) this.#rateWindow.shift();
+    this.#feedRemaining = page.remaining;
   }
 
   /**
@@ -416,7 +421,9 @@ export class SyncEngine {
   async pushOnce(): Promise<number> {
     const token = this.#token();
     if (token === null) return 0;
-    const batch = this.outbox.pendingBatch(this.#options.pushBatchSize);
+    const session = this.#statements.sessionOperator.get() as { operator_id: string } | undefined;
+    if (!session) return 0;
+    const batch = this.outbox.pendingBatch(this.#options.pushBatchSize, session.operator_id);
     if (batch.length === 0) return 0;
     const state = this.#state();
     const body = {
@@ -498,7 +505,8 @@ export class SyncEngine {
           this.#breaker.recordSuccess();
           failures = 0;
           if (completed > 0) continue;
-          if (this.outbox.counts().pending > 0 && this.#token() !== null) delay = 0;
+          if (this.outbox.counts().pending > 0 && this.#token() !== null && !this.#heldForAnother())
+            delay = 0;
         } catch (error) {
           failures += 1;
           this.#breaker.recordFailure(this.#options.clock.now());
@@ -587,6 +595,12 @@ export class SyncEngine {
     return this.#statements.state.get() as SyncStateRow;
   }
 
+  /** The oldest pending action waits for another operator to sign in: pushing again now is pointless. */
+  #heldForAnother(): boolean {
+    const session = this.#statements.sessionOperator.get() as { operator_id: string } | undefined;
+    return this.outbox.heldFor(session?.operator_id ?? null) !== null;
+  }
+
   #token(): string | null {
     return (this.#statements.token.get() as { token: string | null } | undefined)?.token ?? null;
   }
@@ -608,6 +622,7 @@ export class SyncEngine {
       rowsPerSecond,
       startedAtMs: state.initial_started_at,
       completedAtMs: state.initial_completed_at,
+      recordsRemaining: this.#feedRemaining,
     };
   }
 

@@ -185,6 +185,8 @@ export interface ValidPage {
   hasMore: boolean;
   phase: 'open' | 'history' | 'live';
   serverTimeMs: number;
+  /** The platform's estimate of the changes after this page (optional in the contract), or null. */
+  remaining: number | null;
 }
 
 export class PageRejected extends Error {
@@ -252,5 +254,10 @@ export function validatePage(body: unknown): ValidPage {
     hasMore: page.hasMore,
     phase: (page.phase as ValidPage['phase'] | undefined) ?? 'live',
     serverTimeMs: Date.parse(page.serverTime as string),
+    // Only an estimate for the progress bar: a value that makes no sense is ignored, the page is not refused.
+    remaining:
+      typeof page.remaining === 'number' && Number.isSafeInteger(page.remaining) && page.remaining >= 0
+        ? page.remaining
+        : null,
   };
 }
