@@ -145,6 +145,7 @@ export function createCore(options: CoreOptions): Core {
 
   const connected = config.centralUrl === null ? null : connect(config.centralUrl);
   let rulesSchedule: RulesSchedule | null = null;
+  let stopping = false;
   // The detail pane's readers (item-detail.ts, readings.ts), prepared on first use.
   let itemDetails: ItemDetailReader | null = null;
   let readings: ReadingsService | null = null;
@@ -395,13 +396,10 @@ export function createCore(options: CoreOptions): Core {
     getQueuePage: ({ queue, offset, limit, ...view }) => {
       if (connected === null) return { rows: [], total: 0, dataAsOf: null };
       const now = clock.now();
-      const lastSync = connected.db.prepare('SELECT last_success_at FROM sync_state WHERE id = 1').get() as {
-        last_success_at: number | null;
-      };
       // The total is the view's: with a filter, the rows that pass it (the queue badges count the whole queue).
       return {
         ...connected.queues.pageWithTotal(queue, now, offset, limit, view),
-        dataAsOf: toIso(lastSync.last_success_at),
+        dataAsOf: toIso(connected.rules.dataAsOfMs()),
       };
     },
     // IN PROGRESS (session 2): each of these is being built by its own change; none is wired to the UI yet.
@@ -482,6 +480,8 @@ export function createCore(options: CoreOptions): Core {
   };
 
   connected?.sync.onUpdate((update, _snapshot, offsetMs) => {
+    // Stopping: the cache is about to close, and nobody is left to tell.
+    if (stopping) return;
     // The worker measures the server clock on its own monotonic origin; the core adopts its offset.
     if (offsetMs !== null && options.sync?.kind === 'worker') clock.adoptOffset(offsetMs);
     events.emit('status', status());
@@ -505,6 +505,8 @@ export function createCore(options: CoreOptions): Core {
     status,
     start: () => {
       if (!connected) return;
+      // Before the first window asks: the first open of a queue then reads at once.
+      connected.queues.prepareAll();
       connected.sync.start();
       // The rules run on their own tick and calendar whether or not the network is up.
       rulesSchedule = startRulesSchedule(connected.rules, connected.rulesConfig, {
@@ -518,10 +520,12 @@ export function createCore(options: CoreOptions): Core {
     },
     stop: async () => {
       if (!connected) return;
+      stopping = true;
       rulesSchedule?.stop();
+      await connected.sync.stop();
+      // After the sync has stopped: a page it committed while stopping may have scheduled a run.
       runRulesSoon.cancel();
       emitCountsSoon.cancel();
-      await connected.sync.stop();
       connected.db.close();
     },
   };

@@ -436,4 +436,31 @@ describe('QueueReader: sorted and filtered pages', () => {
     }
     expect(reader.pageWithTotal('undispatched', now, 0, 2, methane).total).toBe(3);
   });
+
+  it('serves the pages of the whole queue with the count the badges took, recounting once the cache changes or time passes', () => {
+    const reader = fillUndispatched();
+    reader.prepareAll();
+    // Half a minute short of the hour: in the queue thirty seconds from now.
+    write('alert', [
+      alertDocument({ id: 'a8', level: 'blue', reportedAt: new Date(now - 3_600_000 + 3_000).toISOString() }),
+    ]);
+    expect(reader.count('undispatched', now)).toBe(6);
+    // Three seconds on, a8 is in the queue, yet the pages keep the badges' count: the badge and the grid agree.
+    expect(reader.pageWithTotal('undispatched', now + 3_000, 0, 2).total).toBe(6);
+    // Once the count is older than a rules tick, the pages recount (and the next pages reuse that).
+    expect(reader.pageWithTotal('undispatched', now + 10_000, 0, 2).total).toBe(7);
+    expect(reader.pageWithTotal('undispatched', now + 10_000, 2, 2).total).toBe(7);
+    // A write to the cache: counted again at once.
+    write('alert', [alertDocument({ id: 'a9', level: 'blue', reportedAt: minutesAgo(70) })]);
+    expect(reader.pageWithTotal('undispatched', now + 10_000, 0, 2).total).toBe(8);
+    // A sorted view counts as the whole queue and shares its count; a filtered one has its own.
+    expect(
+      reader.pageWithTotal('undispatched', now + 10_000, 0, 2, {
+        sort: { column: 'level', direction: 'asc' },
+      }).total,
+    ).toBe(8);
+    expect(
+      reader.pageWithTotal('undispatched', now + 10_000, 0, 2, { quickFilter: '甲烷浓度超限_' }).total,
+    ).toBe(1);
+  });
 });

@@ -380,8 +380,11 @@ function queueSql(
   return { page, count: `SELECT count(*) AS n FROM ${from} WHERE ${where}`, parameters: extra.parameters };
 }
 
-/** How long a filtered view's count serves its next pages, the cache unchanged (rows cross time thresholds). */
-const TOTAL_REUSE_MS = 5_000;
+/**
+ * How long a count serves the view's next pages, the cache unchanged (rows cross time thresholds). The rules
+ * tick (every 5 s) recounts every queue for the badges, so the unfiltered counts stay fresh within it.
+ */
+const TOTAL_REUSE_MS = 6_000;
 const TOTALS_KEPT = 50;
 
 /** Prepared statements kept per SQL text; sorted and filtered views add a few shapes per queue. */
@@ -429,6 +432,8 @@ function toRow(raw: RawRow): QueueRow {
 /** Prepared queue queries over one connection. */
 export class QueueReader {
   readonly #statements = new Map<string, Database.Statement>();
+  /** The parameter names each statement's SQL uses (only those may be bound). */
+  readonly #parameterNames = new Map<string, readonly string[]>();
   readonly #totals = new Map<string, { total: number; stamp: string; atMs: number }>();
 
   constructor(
@@ -444,6 +449,20 @@ export class QueueReader {
   /** The SQL counting a queue's rows, or with a view its filtered rows (the sort does not change a count). */
   static countSql(queue: QueueId, view: QueueView = {}): string {
     return queueSql(queue, view).count;
+  }
+
+  /**
+   * Prepares every queue's default page and count, so that the first open of a queue does not pay for it
+   * (preparing a queue's page, with its subqueries and JSON paths, costs a few milliseconds).
+   */
+  prepareAll(): void {
+    for (const queue of Object.keys(queries) as QueueId[]) {
+      const sql = queueSql(queue, {});
+      this.#statement(sql.page);
+      this.#statement(sql.count);
+    }
+    this.#statement('PRAGMA data_version');
+    this.#statement('SELECT total_changes()');
   }
 
   #statement(sql: string): Database.Statement {
@@ -466,7 +485,18 @@ export class QueueReader {
   ): Record<string, number | string> {
     // Only the parameters a statement names may be bound.
     const all: Record<string, number | string> = { now: nowMs, ...this.thresholds, ...extra };
-    return Object.fromEntries(Object.entries(all).filter(([name]) => new RegExp(`@${name}\\b`).test(sql)));
+    let names = this.#parameterNames.get(sql);
+    if (!names) {
+      names = [...new Set(Array.from(sql.matchAll(/@(\w+)/g), (match) => match[1] ?? ''))];
+      if (this.#parameterNames.size >= STATEMENT_CACHE_SIZE) this.#parameterNames.clear();
+      this.#parameterNames.set(sql, names);
+    }
+    const bound: Record<string, number | string> = {};
+    for (const name of names) {
+      const value = all[name];
+      if (value !== undefined) bound[name] = value;
+    }
+    return bound;
   }
 
   page(queue: QueueId, nowMs: number, offset: number, limit: number, view: QueueView = {}): QueueRow[] {
@@ -475,16 +505,24 @@ export class QueueReader {
     return (this.#statement(sql.page).all(parameters) as RawRow[]).map(toRow);
   }
 
+  /**
+   * The number of rows in a queue, or with a view in the view. The count is kept for the view's pages (see
+   * pageWithTotal): the badges' counts, taken on every rules tick, serve the grid's pages of the whole queue.
+   */
   count(queue: QueueId, nowMs: number, view: QueueView = {}): number {
     const sql = queueSql(queue, view);
     const parameters = this.#parameters(sql.count, nowMs, sql.parameters);
-    return (this.#statement(sql.count).get(parameters) as { n: number }).n;
+    const total = (this.#statement(sql.count).get(parameters) as { n: number }).n;
+    this.#keepTotal(this.#totalKey(queue, sql.count, sql.parameters), total, nowMs);
+    return total;
   }
 
   /**
-   * A page and the number of rows in the view, as the grid asks for them. Counting a filtered view reads every
-   * row of the queue, so the count is spared where the page already tells it (a short page is the view's end)
-   * and reused for the view's next pages while the cache is unchanged, for at most TOTAL_REUSE_MS.
+   * A page and the number of rows in the view, as the grid asks for them. Counting reads every row of the
+   * queue (a hundred thousand take 7–10 ms), so the count is spared where the page already tells it (a short
+   * page is the view's end) and otherwise reused for the view's next pages while the cache is unchanged (no
+   * commit by any connection, no write by this one), for at most TOTAL_REUSE_MS: the rows that cross a time
+   * threshold meanwhile are counted at the next recount, as the badges count them.
    */
   pageWithTotal(
     queue: QueueId,
@@ -497,21 +535,25 @@ export class QueueReader {
     if (rows.length < limit && (rows.length > 0 || offset === 0))
       return { rows, total: offset + rows.length };
     const sql = queueSql(queue, view);
-    if (sql.count === QueueReader.countSql(queue)) return { rows, total: this.count(queue, nowMs) };
-    const key = `${queue}\n${JSON.stringify(view)}`;
-    const stamp = this.#changeStamp();
-    const reused = this.#totals.get(key);
-    if (reused && reused.stamp === stamp && Math.abs(nowMs - reused.atMs) <= TOTAL_REUSE_MS) {
+    const reused = this.#totals.get(this.#totalKey(queue, sql.count, sql.parameters));
+    if (reused && reused.stamp === this.#changeStamp() && Math.abs(nowMs - reused.atMs) <= TOTAL_REUSE_MS) {
       return { rows, total: reused.total };
     }
-    const total = this.count(queue, nowMs, view);
+    return { rows, total: this.count(queue, nowMs, view) };
+  }
+
+  /** The count's key: its SQL and parameters (the sort does not change a count, so sorted views share it). */
+  #totalKey(queue: QueueId, countSql: string, parameters: Record<string, string>): string {
+    return `${queue}\n${countSql}\n${JSON.stringify(parameters)}`;
+  }
+
+  #keepTotal(key: string, total: number, nowMs: number): void {
     this.#totals.delete(key);
     if (this.#totals.size >= TOTALS_KEPT) {
       const oldest = this.#totals.keys().next();
       if (!oldest.done) this.#totals.delete(oldest.value);
     }
-    this.#totals.set(key, { total, stamp, atMs: nowMs });
-    return { rows, total };
+    this.#totals.set(key, { total, stamp: this.#changeStamp(), atMs: nowMs });
   }
 
   /** Changes when any connection commits (data_version) or this one writes (total_changes). */

@@ -11,6 +11,17 @@ function formatHourMinute(ms: number, timeZone: string): string {
   return formatDateTime(ms, timeZone).slice(11, 16);
 }
 
+/**
+ * The selected row's detail. A component of its own, so that a new selection (each j press) renders it and
+ * not the queue area with its grid.
+ */
+function SelectedRowDetail() {
+  const selected = useAppStore((state) => state.selectedRow);
+  const detailOpen = useAppStore((state) => state.detailOpen);
+  const closeDetail = useAppStore((state) => state.closeDetail);
+  return detailOpen && selected ? <ItemDetailPane row={selected} onClose={closeDetail} /> : null;
+}
+
 export function QueueArea() {
   const t = useTranslate();
   const timeZone = usePlatformTimeZone();
@@ -18,9 +29,6 @@ export function QueueArea() {
   const dataAsOf = useAppStore((state) => parseInstant(state.queueCounts?.dataAsOf));
   const connection = useAppStore((state) => state.status?.connection.state ?? null);
   const signInShown = useSignInShown();
-  const selected = useAppStore((state) => state.selectedRow);
-  const detailOpen = useAppStore((state) => state.detailOpen);
-  const closeDetail = useAppStore((state) => state.closeDetail);
 
   const offline = connection !== null && connection !== 'online';
 
@@ -46,7 +54,7 @@ export function QueueArea() {
       ) : (
         <div className="queue-body">
           <QueueGrid queue={queue} />
-          {detailOpen && selected && <ItemDetailPane row={selected} onClose={closeDetail} />}
+          <SelectedRowDetail />
         </div>
       )}
     </main>

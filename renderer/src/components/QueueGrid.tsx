@@ -12,18 +12,24 @@ import {
   RowSelectionModule,
   TextFilterModule,
   themeQuartz,
+  type CellDoubleClickedEvent,
   type CellFocusedEvent,
+  type FilterChangedEvent,
+  type SortChangedEvent,
   type ModelUpdatedEvent,
   type ColDef,
   type FilterModel,
+  type GetRowIdFunc,
   type GridApi,
   type GridReadyEvent,
+  type RowSelectionOptions,
   type IDatasource,
   type SortModelItem,
   type ValueFormatterParams,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import {
+  memo,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -101,6 +107,35 @@ const gridThemes = {
   light: themeQuartz.withPart(colorSchemeLight).withParams(themeParams),
 };
 
+// The grid's options are made once: a new object on a render makes ag-grid rebuild its columns and lay out again.
+const defaultColDef: ColDef<QueueRow> = {
+  sortable: true,
+  cellDataType: false,
+  suppressHeaderMenuButton: true,
+};
+const rowSelection: RowSelectionOptions<QueueRow> = {
+  mode: 'singleRow',
+  checkboxes: false,
+  enableClickSelection: true,
+};
+const getRowId: GetRowIdFunc<QueueRow> = (params) => params.data.key;
+
+/**
+ * The queues whose rows the rules write (the prompts they raise, escalate and resolve on each tick), which may
+ * change with no change to their count; the others change only by a sync or an action of this workstation.
+ */
+const queuesWrittenByRules: ReadonlySet<QueueId> = new Set<QueueId>(['workPrompts', 'dutyItems']);
+
+/**
+ * Calls `onTick` with the server's now on each of its seconds. A component of its own, so that the tick
+ * re-renders nothing but it: the grid refreshes its two time columns' cells, not itself.
+ */
+function GridClock({ onTick }: { onTick: (now: number | null) => void }) {
+  const serverNow = useServerNow();
+  useEffect(() => onTick(serverNow), [onTick, serverNow]);
+  return null;
+}
+
 /**
  * What the grid's cells read that is not in the row: the server's now (set on each tick, read when a cell is
  * refreshed), the queue (whose codes a column holds) and the data age shown while not online.
@@ -134,7 +169,7 @@ const textColumnFilter = {
   filterParams: { filterOptions: ['contains'], maxNumConditions: 1, debounceMs: 400, trimInput: true },
 } satisfies ColDef<QueueRow>;
 
-function columnDefs(t: Translate, context: GridContext, showDataAge: boolean): ColDef<QueueRow>[] {
+function columnDefs(t: Translate, context: GridContext): ColDef<QueueRow>[] {
   const text = (params: ValueFormatterParams<QueueRow>) =>
     params.value === null || params.value === undefined || params.value === '' ? '—' : String(params.value);
   // A coded column shows the code's name (处置中 for 'handling'); what the code means depends on the queue.
@@ -213,10 +248,11 @@ function columnDefs(t: Translate, context: GridContext, showDataAge: boolean): C
     },
     {
       // While not online every row says how old its data is; a cell of the rendered rows only, never all rows.
+      // Shown and hidden by the grid's API (see QueueGrid), so that the columns need not be made again.
       colId: 'dataAge',
       headerName: t('console.column.dataAge'),
       width: 136,
-      hide: !showDataAge,
+      initialHide: true,
       sortable: false,
       cellClass: 'data-age-cell',
       valueGetter: () => context.read().dataAsOfLabel,
@@ -356,12 +392,19 @@ export interface QueueGridProps {
   queue: QueueId;
 }
 
-export function QueueGrid({ queue }: QueueGridProps) {
+/**
+ * The queue's rows. Memoised, and subscribed only to what it shows: a selection, a clock tick or a counts
+ * snapshot that leaves this queue as it was do not render it again.
+ */
+export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
   const t = useTranslate();
   const timeZone = usePlatformTimeZone();
   const theme = useAppStore((state) => state.preferences.theme);
   const loadQueuePage = useAppStore((state) => state.loadQueuePage);
-  const queueCounts = useAppStore((state) => state.queueCounts);
+  // What says that this queue's rows may have changed (see the refresh effect below).
+  const queueCount = useAppStore((state) => state.queueCounts?.counts[queue] ?? null);
+  const countsDataAsOf = useAppStore((state) => state.queueCounts?.dataAsOf ?? null);
+  const rulesSnapshot = useAppStore((state) => (queuesWrittenByRules.has(queue) ? state.queueCounts : null));
   const onSelect = useAppStore((state) => state.selectRow);
   const openDetail = useAppStore((state) => state.openDetail);
   const closeDetail = useAppStore((state) => state.closeDetail);
@@ -374,7 +417,6 @@ export function QueueGrid({ queue }: QueueGridProps) {
   const clearQueueView = useAppStore((state) => state.clearQueueView);
   const connection = useAppStore((state) => state.status?.connection.state ?? null);
   const dataAsOf = useAppStore((state) => parseInstant(state.queueCounts?.dataAsOf));
-  const serverNow = useServerNow();
   const [context] = useState(() => createGridContext(queue));
   const api = useRef<GridApi<QueueRow> | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -382,12 +424,14 @@ export function QueueGrid({ queue }: QueueGridProps) {
   const selectedIndex = useRef<number | null>(null);
   /** The key of the row to select once the next refreshed page arrives (after an action), or null. */
   const followAfterRefresh = useRef<string | null>(null);
+  /** The index of a row focused before its page arrived (End), to select once it has; or null. */
+  const selectWhenLoaded = useRef<number | null>(null);
   // The total belongs to the queue and view it was read for: a new queue shows "loading" until its first page.
   const [counted, setCounted] = useState<{ queue: QueueId; total: number; filtered: boolean } | null>(null);
   const total = counted?.queue === queue ? counted.total : null;
   const showDataAge = connection !== null && connection !== 'online';
 
-  const columns = useMemo(() => columnDefs(t, context, showDataAge), [t, context, showDataAge]);
+  const columns = useMemo(() => columnDefs(t, context), [t, context]);
   const localeText = useMemo(
     () => ({
       noRowsToShow: t('area.emptyTitle'),
@@ -422,7 +466,13 @@ export function QueueGrid({ queue }: QueueGridProps) {
             params.failCallback();
             return;
           }
-          setCounted({ queue: forQueue, total: page.total, filtered: isFiltered(pageView) });
+          // Each page carries the total; the toolbar renders again only when it changed.
+          const filtered = isFiltered(pageView);
+          setCounted((last) =>
+            last?.queue === forQueue && last.total === page.total && last.filtered === filtered
+              ? last
+              : { queue: forQueue, total: page.total, filtered },
+          );
           params.successCallback(page.rows, page.total);
         });
       },
@@ -467,11 +517,19 @@ export function QueueGrid({ queue }: QueueGridProps) {
     onSelect(null);
   }, [queue, onSelect]);
 
-  // The elapsed and due columns tick with the server clock the status bar shows.
+  // The elapsed and due columns tick with the server clock the status bar shows (GridClock).
+  const onClockTick = useCallback(
+    (now: number | null) => {
+      context.set({ now });
+      api.current?.refreshCells({ columns: ['elapsed', 'dueIn'] });
+    },
+    [context],
+  );
+
+  // The data-age column is there only while not online; again after the columns were made anew (language).
   useEffect(() => {
-    context.set({ now: serverNow });
-    api.current?.refreshCells({ columns: ['elapsed', 'dueIn'] });
-  }, [context, serverNow]);
+    api.current?.setColumnsVisible(['dataAge'], showDataAge);
+  }, [showDataAge, columns]);
 
   // The data age every row shows while not online: the time of the last sync, on the platform's clock.
   useEffect(() => {
@@ -481,10 +539,19 @@ export function QueueGrid({ queue }: QueueGridProps) {
     api.current?.refreshCells({ columns: ['dataAge'], force: true });
   }, [context, dataAsOf, timeZone, showDataAge]);
 
-  // Counts changed: the rows behind them may have too.
+  // The rows are read again only when they may have changed: the queue's count moved, new data was synced
+  // (dataAsOf is the time of the last committed page, so another workstation's claim shows here within the
+  // sync's poll), or, for the prompts, the rules ticked. Not on every tick: that re-read every cached page.
+  // The actions of this workstation refresh through gridControl.refresh.
+  const seenData = useRef<{ queue: QueueId; marks: readonly unknown[] } | null>(null);
   useEffect(() => {
-    if (queueCounts) api.current?.refreshInfiniteCache();
-  }, [queueCounts]);
+    const marks = [queueCount, countsDataAsOf, rulesSnapshot];
+    const seen = seenData.current;
+    seenData.current = { queue, marks };
+    // A queue just shown has just been read (showQueue).
+    if (seen?.queue !== queue || queueCount === null) return;
+    if (marks.some((mark, index) => mark !== seen.marks[index])) api.current?.refreshInfiniteCache();
+  }, [queue, queueCount, countsDataAsOf, rulesSnapshot]);
 
   const focusRow = useCallback((rowIndex: number) => {
     const grid = api.current;
@@ -556,23 +623,82 @@ export function QueueGrid({ queue }: QueueGridProps) {
   const registry = useCommandRegistry();
   useEffect(() => registry.register(gridCommands(() => currentTarget.current)), [registry]);
 
-  // Once the refreshed rows are in the grid, the selection follows the row that was next (see selectNext).
-  const onModelUpdated = (event: ModelUpdatedEvent<QueueRow>) => {
-    const follow = followAfterRefresh.current;
-    if (follow === null) return;
-    const node = event.api.getRowNode(follow);
-    if (!node?.data || node.rowIndex === null) return;
-    followAfterRefresh.current = null;
-    if (node.rowIndex !== selectedIndex.current) focusRow(node.rowIndex);
-  };
+  // Once a page arrives: a row focused while its page was loading (End) is selected now, since ag-grid
+  // refuses to select a row still loading; after a refresh the selection follows the row that was next
+  // (see selectNext).
+  const onModelUpdated = useCallback(
+    (event: ModelUpdatedEvent<QueueRow>) => {
+      const pending = selectWhenLoaded.current;
+      if (pending !== null) {
+        const node =
+          pending === selectedIndex.current ? event.api.getDisplayedRowAtIndex(pending) : undefined;
+        if (pending !== selectedIndex.current) selectWhenLoaded.current = null;
+        else if (node?.data) {
+          selectWhenLoaded.current = null;
+          node.setSelected(true, true);
+          onSelect(node.data);
+        }
+      }
+      const follow = followAfterRefresh.current;
+      if (follow === null) return;
+      const node = event.api.getRowNode(follow);
+      if (!node?.data || node.rowIndex === null) return;
+      followAfterRefresh.current = null;
+      if (node.rowIndex !== selectedIndex.current) focusRow(node.rowIndex);
+    },
+    [focusRow, onSelect],
+  );
 
-  const onCellFocused = (event: CellFocusedEvent<QueueRow>) => {
-    if (typeof event.rowIndex !== 'number' || event.rowPinned) return;
-    selectedIndex.current = event.rowIndex;
-    const node = event.api.getDisplayedRowAtIndex(event.rowIndex);
-    node?.setSelected(true, true);
-    onSelect(node?.data ?? null);
-  };
+  const onCellFocused = useCallback(
+    (event: CellFocusedEvent<QueueRow>) => {
+      if (typeof event.rowIndex !== 'number' || event.rowPinned) return;
+      selectedIndex.current = event.rowIndex;
+      const node = event.api.getDisplayedRowAtIndex(event.rowIndex);
+      selectWhenLoaded.current = node && !node.data ? event.rowIndex : null;
+      if (node?.data) node.setSelected(true, true);
+      onSelect(node?.data ?? null);
+    },
+    [onSelect],
+  );
+
+  // Made once, so that ag-grid is not handed new callbacks on each render; they read the latest through refs.
+  const latestView = useRef({ queue, view, showDataAge });
+  useLayoutEffect(() => {
+    latestView.current = { queue, view, showDataAge };
+  });
+  const onGridReady = useCallback(
+    (event: GridReadyEvent<QueueRow>) => {
+      api.current = event.api;
+      const { queue: readyQueue, view: readyView, showDataAge: readyShowDataAge } = latestView.current;
+      showQueue(event.api, readyQueue, readyView);
+      shown.current = { queue: readyQueue, quickFilter: readyView.quickFilter };
+      event.api.setColumnsVisible(['dataAge'], readyShowDataAge);
+    },
+    [showQueue],
+  );
+  const onSortChanged = useCallback(
+    (event: SortChangedEvent<QueueRow>) => {
+      const sorted = event.api
+        .getColumnState()
+        .flatMap((column) => (column.sort ? [{ colId: column.colId, sort: column.sort }] : []));
+      setQueueSort(context.read().queue, sortFromModel(sorted));
+    },
+    [context, setQueueSort],
+  );
+  const onFilterChanged = useCallback(
+    (event: FilterChangedEvent<QueueRow>) =>
+      setQueueFilters(context.read().queue, filtersFromModel(event.api.getFilterModel())),
+    [context, setQueueFilters],
+  );
+  const onCellDoubleClicked = useCallback(
+    (event: CellDoubleClickedEvent<QueueRow>) => {
+      if (event.data) {
+        onSelect(event.data);
+        openDetail();
+      }
+    },
+    [onSelect, openDetail],
+  );
 
   // The grid's own keys are taken first so that j/k, the arrows, Enter and Esc mean the same everywhere. In the
   // header the grid keeps its keys (Enter sorts, Ctrl+Enter opens a filter, the arrows move between headers).
@@ -636,35 +762,20 @@ export function QueueGrid({ queue }: QueueGridProps) {
           rowModelType="infinite"
           cacheBlockSize={PAGE_SIZE}
           maxBlocksInCache={10}
-          getRowId={(params) => params.data.key}
+          getRowId={getRowId}
           columnDefs={columns}
-          defaultColDef={{ sortable: true, cellDataType: false, suppressHeaderMenuButton: true }}
+          defaultColDef={defaultColDef}
           localeText={localeText}
-          rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
-          onGridReady={(event: GridReadyEvent<QueueRow>) => {
-            api.current = event.api;
-            showQueue(event.api, queue, view);
-            shown.current = { queue, quickFilter: view.quickFilter };
-          }}
-          onSortChanged={(event) => {
-            const sorted = event.api
-              .getColumnState()
-              .flatMap((column) => (column.sort ? [{ colId: column.colId, sort: column.sort }] : []));
-            setQueueSort(context.read().queue, sortFromModel(sorted));
-          }}
-          onFilterChanged={(event) =>
-            setQueueFilters(context.read().queue, filtersFromModel(event.api.getFilterModel()))
-          }
+          rowSelection={rowSelection}
+          onGridReady={onGridReady}
+          onSortChanged={onSortChanged}
+          onFilterChanged={onFilterChanged}
           onCellFocused={onCellFocused}
           onModelUpdated={onModelUpdated}
-          onCellDoubleClicked={(event) => {
-            if (event.data) {
-              onSelect(event.data);
-              openDetail();
-            }
-          }}
+          onCellDoubleClicked={onCellDoubleClicked}
         />
+        <GridClock onTick={onClockTick} />
       </div>
     </div>
   );
-}
+});
