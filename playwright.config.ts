@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumExecutable } from './e2e/browser';
+import { chromiumExecutable, chromiumLaunchArgs } from './e2e/browser';
 
 // e2e tests drive browser mode (the same core and renderer as the desktop app) in Chromium:
 // $DUTYDESK_CHROMIUM, else Debian's /usr/bin/chromium, else Playwright's own browser where installed.
@@ -22,15 +22,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumExecutable(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: chromiumLaunchArgs,
     },
   },
 });

@@ -31,7 +31,6 @@
  * quote. Progress goes to stderr as JSON lines; the last stdout line is one JSON object. Exits 3 when no Chromium
  * can be launched, 1 when the app fails or a measurement times out.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire, type SourceMap } from 'node:module';
 import net from 'node:net';
@@ -40,12 +39,13 @@ import { parseArgs } from 'node:util';
 import type * as PlaywrightTest from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { queueIds, type QueueId } from '../preload/contract';
-import { chromiumExecutable } from '../e2e/browser';
+import { chromiumExecutable, chromiumLaunchArgs } from '../e2e/browser';
 import { createServerClock } from '../main/core/clock';
 import { silentLogger } from '../main/core/logger';
 import { QueueReader } from '../main/core/queues';
 import { shippedRulesConfig } from '../main/core/rules/config';
 import { createRulesEngine } from '../main/core/rules/engine';
+import { spawnServe, type ReadyProcess } from '../e2e/served-app';
 import { readSourceMap, summarizeProfile, type ProfileSummary } from './cpu-profile';
 import {
   alertId,
@@ -128,16 +128,6 @@ function loadPlaywright(): typeof PlaywrightTest {
   return requireFromRoot('@playwright/test') as typeof PlaywrightTest;
 }
 
-const launchArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumExecutable();
   if (executablePath !== undefined && !fs.existsSync(executablePath)) {
@@ -151,7 +141,7 @@ async function launchChromium(): Promise<Browser> {
     return await loadPlaywright().chromium.launch({
       headless: true,
       ...(executablePath !== undefined ? { executablePath } : {}),
-      args: launchArgs,
+      args: chromiumLaunchArgs,
     });
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
@@ -300,47 +290,18 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-interface ServedApp {
-  url: string;
-  child: ChildProcess;
-  /** The last lines the app wrote on stderr, for the report when it fails. */
-  stderrTail: () => string;
-}
-
-async function startServe(dataDir: string): Promise<ServedApp> {
+async function startServe(dataDir: string): Promise<ReadyProcess> {
   const centralUrl = `http://127.0.0.1:${await closedPort()}`;
-  const child = spawn(process.execPath, [serveScript, '--data-dir', dataDir, '--central-url', centralUrl], {
+  return spawnServe({
+    serveScript,
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    dataDir,
+    args: ['--central-url', centralUrl],
+    timeoutMs: 120_000,
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const stderrTail = () => stderr.trim().split('\n').slice(-10).join('\n');
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(
-      () => reject(new Error(`browser mode did not start in 120 s:\n${stderrTail()}`)),
-      120_000,
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /DutyDesk ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`browser mode exited with ${String(code)}:\n${stderrTail()}`));
-    });
-  });
-  return { url, child, stderrTail };
 }
 
-async function stopServe(app: ServedApp): Promise<void> {
+async function stopServe(app: ReadyProcess): Promise<void> {
   const running = () => app.child.exitCode === null && app.child.signalCode === null;
   if (!running()) return;
   const exited = new Promise((resolve) => app.child.once('exit', resolve));
@@ -486,7 +447,7 @@ async function main(): Promise<number> {
   progress('chromium', { version: chromiumVersion, executable: chromiumExecutable() ?? 'playwright' });
 
   const cache = openBenchCache({ prefix: 'dutydesk-bench-ui-', keep: values.keep });
-  let app: ServedApp | null = null;
+  let app: ReadyProcess | null = null;
   let browser: Browser | null = null;
   try {
     progress('fill', {

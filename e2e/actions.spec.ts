@@ -1,15 +1,17 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { ActionRecord } from '../preload/contract';
 import {
-  disposeCentralProcess,
+  callAdmin,
   FeedObserver,
   raiseAlert,
-  startCentralProcess,
+  startAppOnOwnCentral,
+  stopAppOnOwnCentral,
   type CentralProcess,
 } from './central';
-import { expect, startServedApp, stopServedApp, test, type ServedApp } from './fixtures';
+import { expect, test, type ServedApp } from './fixtures';
+import { selectRowByKeyboard, signInByKeyboard } from './keyboard-helpers';
 import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // The operator's actions, by keyboard only, against a reference central server of its own (its admin API
@@ -21,24 +23,8 @@ let app: ServedApp;
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
-  central = await startCentralProcess({ seed: 17 });
-  app = await startServedApp(['--central-url', central.url]);
-});
-test.afterAll(async () => {
-  await stopServedApp(app);
-  await disposeCentralProcess(central);
-});
-
-async function admin(method: 'PUT' | 'DELETE', action: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${central.url}/api/v1/admin/${action}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok)
-    throw new Error(`admin ${method} ${action}: ${String(response.status)} ${await response.text()}`);
-}
+test.beforeAll(async () => ({ central, app } = await startAppOnOwnCentral(17)));
+test.afterAll(() => stopAppOnOwnCentral({ central, app }));
 
 /** Another operator on another workstation verifies an alert directly through the central API. */
 async function verifyElsewhere(alertId: string): Promise<void> {
@@ -70,23 +56,6 @@ async function verifyElsewhere(alertId: string): Promise<void> {
   expect(body.results[0]?.status).toBe('applied');
 }
 
-/** Signs in with the keyboard alone (whoever an earlier test signed in is signed out first). */
-async function signInByKeyboard(page: Page, request: APIRequestContext): Promise<void> {
-  await callBridge(request, app, 'signOut');
-  await page.goto(app.url);
-  await expect(page.getByTestId('sign-in-username')).toBeFocused({ timeout: 20_000 });
-  await page.keyboard.type('zhangmin');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('zhangmin-demo');
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('status-operator')).toContainText('张敏', { timeout: 20_000 });
-}
-
-/** Moves through the red queue with the keyboard until the alert's row is selected. */
-async function selectAlertByKeyboard(page: Page, alertId: string): Promise<void> {
-  await selectRowByKeyboard(page, `alert:${alertId}`);
-}
-
 /** Fills the verify form by keyboard: the conclusion's first option has focus. */
 async function fillVerifyForm(page: Page, assessment: string): Promise<void> {
   const dialog = page.getByTestId('action-dialog');
@@ -105,17 +74,16 @@ async function fillVerifyForm(page: Page, assessment: string): Promise<void> {
 
 test('a red alert is verified by keyboard: pending at once, applied on the platform', async ({
   page,
-  request,
 }, testInfo) => {
   const errors = watchPageErrors(page);
   const observer = new FeedObserver(central);
   await observer.catchUp();
   const alert = await raiseAlert(central, { level: 'red' });
-  await signInByKeyboard(page, request);
-  await selectAlertByKeyboard(page, alert.id);
+  await signInByKeyboard(page, app);
+  await selectRowByKeyboard(page, `alert:${alert.id}`);
 
   // The platform answers slowly for a while, so that the pending state can be seen.
-  await admin('PUT', 'faults', { latencyMs: 2_500, operations: ['mutations'] });
+  await callAdmin(central, 'PUT', 'faults', { latencyMs: 2_500, operations: ['mutations'] });
   await page.keyboard.press('v');
   await fillVerifyForm(page, '现场燃气浓度超标，已通知燃气公司到场');
   await expect(page.getByTestId('action-dialog')).toBeHidden();
@@ -129,7 +97,7 @@ test('a red alert is verified by keyboard: pending at once, applied on the platf
     timeout: 20_000,
   });
   await expect(page.getByTestId('status-pending')).toContainText('0');
-  await admin('DELETE', 'faults');
+  await callAdmin(central, 'DELETE', 'faults');
 
   // What the platform recorded: the alert verified by this operator, with the conclusion and the text.
   await expect
@@ -155,12 +123,16 @@ test('a rejected action shows the platform’s reason, is retried after editing,
   test.setTimeout(120_000);
   const errors = watchPageErrors(page);
   const alert = await raiseAlert(central, { level: 'red' });
-  await signInByKeyboard(page, request);
-  await selectAlertByKeyboard(page, alert.id);
+  await signInByKeyboard(page, app);
+  await selectRowByKeyboard(page, `alert:${alert.id}`);
 
   // This workstation stops hearing from the platform (its change feed fails), while another operator verifies
   // the alert there: this workstation still shows it unverified, as it would across a network partition.
-  await admin('PUT', 'faults', { serverErrorRate: 1, stallEvents: true, operations: ['changes', 'events'] });
+  await callAdmin(central, 'PUT', 'faults', {
+    serverErrorRate: 1,
+    stallEvents: true,
+    operations: ['changes', 'events'],
+  });
   await verifyElsewhere(alert.id);
 
   await page.keyboard.press('v');
@@ -237,7 +209,7 @@ test('a rejected action shows the platform’s reason, is retried after editing,
   await expect(page.getByTestId('status-rejected')).toContainText('0');
   await page.keyboard.press('Escape');
   await expect(panel).toBeHidden();
-  await admin('DELETE', 'faults');
+  await callAdmin(central, 'DELETE', 'faults');
 
   // Both decisions are in the workstation's audit log, under the operator.
   const cache = new Database(path.join(app.dataDir, 'cache.db'), { readonly: true, fileMustExist: true });
@@ -259,29 +231,14 @@ test('a rejected action shows the platform’s reason, is retried after editing,
   expect(errors).toEqual([]);
 });
 
-/** Moves through the current queue with the keyboard (up, then down) until the row is selected. */
-async function selectRowByKeyboard(page: Page, rowId: string): Promise<void> {
-  const row = page.locator(`.queue-grid .ag-row[row-id="${rowId}"]`).first();
-  await expect(row).toBeAttached({ timeout: 30_000 });
-  const selected = async () => (await row.getAttribute('class'))?.includes('ag-row-selected') === true;
-  for (const key of ['k', 'j']) {
-    for (let step = 0; step < 30; step += 1) {
-      if (await selected()) return;
-      await page.keyboard.press(key);
-    }
-  }
-  throw new Error(`row ${rowId} could not be reached with the keyboard`);
-}
-
 test('a prompt the rules raised is issued, acknowledged and resolved; others are snoozed and dismissed', async ({
   page,
-  request,
 }, testInfo) => {
   test.setTimeout(120_000);
   const errors = watchPageErrors(page);
   const observer = new FeedObserver(central);
   await observer.catchUp();
-  await signInByKeyboard(page, request);
+  await signInByKeyboard(page, app);
   await page.keyboard.press('5');
   await expect(page.getByTestId('queue-area')).toContainText('工作提示');
   /** The id of the row shown at `index` (ag-grid may draw a row in several containers: the first will do). */
@@ -407,13 +364,13 @@ test('a prompt the rules raised is issued, acknowledged and resolved; others are
   expect(errors).toEqual([]);
 });
 
-test('from the detail pane: a note, then claim and release with c', async ({ page, request }, testInfo) => {
+test('from the detail pane: a note, then claim and release with c', async ({ page }, testInfo) => {
   const errors = watchPageErrors(page);
   const observer = new FeedObserver(central);
   await observer.catchUp();
   const alert = await raiseAlert(central, { level: 'red' });
-  await signInByKeyboard(page, request);
-  await selectAlertByKeyboard(page, alert.id);
+  await signInByKeyboard(page, app);
+  await selectRowByKeyboard(page, `alert:${alert.id}`);
   await page.keyboard.press('Enter');
   const bar = page.getByTestId('action-bar');
   await expect(bar).toBeVisible();
@@ -432,18 +389,18 @@ test('from the detail pane: a note, then claim and release with c', async ({ pag
     timeout: 20_000,
   });
 
-  await selectAlertByKeyboard(page, alert.id);
+  await selectRowByKeyboard(page, `alert:${alert.id}`);
   await page.keyboard.press('c');
   await expect(page.getByTestId('action-notice')).toContainText('中心平台已确认“认领”', { timeout: 20_000 });
   // The pane follows the selection: back on the alert, its bar offers the release (c toggles).
-  await selectAlertByKeyboard(page, alert.id);
+  await selectRowByKeyboard(page, `alert:${alert.id}`);
   await expect(bar.getByTestId('action-button-release')).toBeVisible();
   await expect(bar.getByTestId('action-button-claim')).toHaveCount(0);
   await page.keyboard.press('c');
   await expect(page.getByTestId('action-notice')).toContainText('中心平台已确认“释放认领”', {
     timeout: 20_000,
   });
-  await selectAlertByKeyboard(page, alert.id);
+  await selectRowByKeyboard(page, `alert:${alert.id}`);
   await expect(bar.getByTestId('action-button-claim')).toBeVisible();
 
   const seen = await observer.since();

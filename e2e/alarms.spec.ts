@@ -1,7 +1,13 @@
 import type { Page } from '@playwright/test';
 import type { AlarmState } from '../preload/contract';
-import { disposeCentralProcess, raiseAlert, startCentralProcess, type CentralProcess } from './central';
-import { expect, startServedApp, stopServedApp, test, type ServedApp } from './fixtures';
+import {
+  callAdmin,
+  raiseAlert,
+  startAppOnOwnCentral,
+  stopAppOnOwnCentral,
+  type CentralProcess,
+} from './central';
+import { expect, test, type ServedApp } from './fixtures';
 import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // Alarms and the initial sync's progress, against a reference server of our own (its admin API raises alerts
@@ -15,22 +21,12 @@ test.describe.configure({ mode: 'serial' });
 // System notifications are allowed, as an operator would allow them when asked.
 test.use({ permissions: ['notifications'] });
 
-test.beforeAll(async () => {
-  central = await startCentralProcess({ seed: 23 });
-  app = await startServedApp(['--central-url', central.url]);
-});
-test.afterAll(async () => {
-  await stopServedApp(app);
-  await disposeCentralProcess(central);
-});
+test.beforeAll(async () => ({ central, app } = await startAppOnOwnCentral(23)));
+test.afterAll(() => stopAppOnOwnCentral({ central, app }));
 
 async function setFeedLatency(latencyMs: number | null): Promise<void> {
-  const response = await fetch(`${central.url}/api/v1/admin/faults`, {
-    method: latencyMs === null ? 'DELETE' : 'PUT',
-    headers: { 'content-type': 'application/json' },
-    ...(latencyMs === null ? {} : { body: JSON.stringify({ latencyMs, operations: ['changes'] }) }),
-  });
-  if (!response.ok) throw new Error(`admin/faults answered ${String(response.status)}`);
+  if (latencyMs === null) await callAdmin(central, 'DELETE', 'faults');
+  else await callAdmin(central, 'PUT', 'faults', { latencyMs, operations: ['changes'] });
 }
 
 /** Records what the page asks of the Notification API and which tones it starts, without real audio. */

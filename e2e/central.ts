@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { distDir, repoRoot, startServedApp, stopServedApp, type ServedApp } from './fixtures';
+import { spawnUntilReady, stopChild } from './served-app';
 
 /**
  * A reference central server in its own process, for the specs that stop it (an outage), share it
@@ -15,18 +17,14 @@ export interface CentralProcess {
   process: ChildProcess;
 }
 
-const repoRoot = path.resolve(import.meta.dirname, '..');
-const distDir = process.env.DUTYDESK_DIST_DIR ?? 'dist';
-
 /** Starts `central.cjs` with the admin API; `port` and `dataDir` let a restart resume the same server. */
 export async function startCentralProcess(
   options: { seed?: number; port?: number; dataDir?: string } = {},
 ): Promise<CentralProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-e2e-central-'));
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(repoRoot, distDir, 'node/central.cjs'),
+  const { url, child } = await spawnUntilReady({
+    script: path.join(repoRoot, distDir, 'node/central.cjs'),
+    args: [
       '--port',
       String(options.port ?? 0),
       '--seed',
@@ -37,35 +35,17 @@ export async function startCentralProcess(
       dataDir,
       '--test-admin',
     ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`central did not start in 60 s: ${stderr}`)), 60_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /central ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`central exited with ${String(code)}: ${stderr}`));
-    });
+    cwd: repoRoot,
+    readyLine: /central ready at (http:\/\/127\.0\.0\.1:\d+)/,
+    what: 'central',
+    timeoutMs: 60_000,
   });
   return { url, port: Number(new URL(url).port), dataDir, process: child };
 }
 
 /** Stops the server (an outage); its data directory stays, so it can be restarted where it was. */
 export async function stopCentralProcess(central: CentralProcess): Promise<void> {
-  if (central.process.exitCode !== null || central.process.signalCode !== null) return;
-  const exited = new Promise((resolve) => central.process.once('exit', resolve));
-  central.process.kill('SIGTERM');
-  await exited;
+  await stopChild(central.process);
 }
 
 export async function disposeCentralProcess(central: CentralProcess): Promise<void> {
@@ -78,17 +58,48 @@ async function json<T>(response: Response, what: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** A workstation in browser mode on a reference central server of its own (see `startAppOnOwnCentral`). */
+export interface AppOnOwnCentral {
+  central: CentralProcess;
+  app: ServedApp;
+}
+
+/** Starts a central server with `seed`, then browser mode connected to it. */
+export async function startAppOnOwnCentral(seed: number): Promise<AppOnOwnCentral> {
+  const central = await startCentralProcess({ seed });
+  const app = await startServedApp(['--central-url', central.url]);
+  return { central, app };
+}
+
+/** Stops the app, then the central server, and removes both data directories. */
+export async function stopAppOnOwnCentral({ central, app }: AppOnOwnCentral): Promise<void> {
+  await stopServedApp(app);
+  await disposeCentralProcess(central);
+}
+
+/** One call to the test admin API (central/README.md); returns the answer's JSON body, if any. */
+export async function callAdmin(
+  central: CentralProcess,
+  method: 'POST' | 'PUT' | 'DELETE',
+  action: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${central.url}/api/v1/admin/${action}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`admin ${method} ${action}: HTTP ${String(response.status)} ${text}`);
+  return text === '' ? null : (JSON.parse(text) as unknown);
+}
+
 /** Asks the test admin API to raise a new alert now (central/README.md). */
 export async function raiseAlert(
   central: CentralProcess,
   alert: { level: 'red' | 'orange' | 'yellow' | 'blue'; dispatch?: 'never' | 'normal' },
 ): Promise<{ id: string }> {
-  const response = await fetch(`${central.url}/api/v1/admin/alerts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(alert),
-  });
-  const body = await json<{ alert: { id: string } }>(response, 'raising an alert');
+  const body = (await callAdmin(central, 'POST', 'alerts', alert)) as { alert: { id: string } };
   return { id: body.alert.id };
 }
 

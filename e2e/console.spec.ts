@@ -150,5 +150,29 @@ test('the red-alert queue shows its rows page by page, moved through and opened 
   await page.keyboard.press('2');
   await expect(row(0)).toContainText(firstTitle);
   await saveScreenshot(page, testInfo, 'console-undispatched-zh-CN-dark');
+
+  // End goes to the last row, whose page the grid has not loaded yet: once it arrives the row is selected
+  // (ag-grid cannot select a row still loading), and Enter opens its detail.
+  await page.keyboard.press('j');
+  await expect(row(0)).toHaveClass(/ag-row-selected/);
+  const { total: queueTotal } = await callBridge<QueuePage>(request, app, 'getQueuePage', [
+    { queue: 'undispatched', offset: 0, limit: 1 },
+  ]);
+  const lastIndex = queueTotal - 1;
+  const [lastRow] = (
+    await callBridge<QueuePage>(request, app, 'getQueuePage', [
+      { queue: 'undispatched', offset: lastIndex, limit: 1 },
+    ])
+  ).rows;
+  if (!lastRow) throw new Error('the queue has no last row');
+  await page.keyboard.press('End');
+  await expect(row(lastIndex)).toHaveClass(/ag-row-selected/);
+  await expect(row(lastIndex).locator('.ag-cell-focus')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(detail).toBeVisible();
+  await expect(detail).toContainText(lastRow.title);
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(row(lastIndex).locator('.ag-cell-focus')).toBeFocused();
   expect(errors).toEqual([]);
 });

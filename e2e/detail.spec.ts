@@ -1,14 +1,14 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext } from '@playwright/test';
 import type { ItemDetail, QueuePage, ReadingSeries, ShellStatus } from '../preload/contract';
 import {
-  disposeCentralProcess,
-  startCentralProcess,
+  callAdmin,
+  startAppOnOwnCentral,
+  stopAppOnOwnCentral,
   stopCentralProcess,
   type CentralProcess,
 } from './central';
-import { expect, startServedApp, stopServedApp, test, type ServedApp } from './fixtures';
-import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
+import { expect, test, type ServedApp } from './fixtures';
+import { callBridge, expectNoSeriousViolations, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // The detail pane (issue 6): a red alert opened with Enter shows its elements (the missing ones marked), its
 // readings against the threshold as a chart, its work order and its timeline; Esc returns to the grid. The pane
@@ -19,14 +19,8 @@ import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
 let central: CentralProcess;
 let app: ServedApp;
 
-test.beforeAll(async () => {
-  central = await startCentralProcess({ seed: 23 });
-  app = await startServedApp(['--central-url', central.url]);
-});
-test.afterAll(async () => {
-  await stopServedApp(app);
-  await disposeCentralProcess(central);
-});
+test.beforeAll(async () => ({ central, app } = await startAppOnOwnCentral(23)));
+test.afterAll(() => stopAppOnOwnCentral({ central, app }));
 
 /**
  * A red alert raised now, lacking a required element. The admin API empties the contact phone unless the alert
@@ -34,14 +28,7 @@ test.afterAll(async () => {
  */
 async function raiseRedAlertLackingAnElement(): Promise<string> {
   for (let attempt = 0; attempt < 10; attempt += 1) {
-    const response = await fetch(`${central.url}/api/v1/admin/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ level: 'red', nonStandard: true }),
-    });
-    if (!response.ok)
-      throw new Error(`raising an alert: ${String(response.status)} ${await response.text()}`);
-    const { alert } = (await response.json()) as {
+    const { alert } = (await callAdmin(central, 'POST', 'alerts', { level: 'red', nonStandard: true })) as {
       alert: { id: string; elementIssues: { problem: string }[] };
     };
     if (alert.elementIssues.some((issue) => issue.problem === 'missing')) return alert.id;
@@ -167,16 +154,7 @@ test('a red alert opened with Enter shows its elements, readings chart, work ord
   await saveScreenshot(page, testInfo, 'detail-red-alert-zh-CN-dark');
 
   // No serious or critical accessibility violation in the console with the pane open.
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join('; ')}`,
-    );
-  expect(serious).toEqual([]);
+  await expectNoSeriousViolations(page, 'the console with the detail pane open');
 
   // Esc closes the pane and returns focus to the row in the grid.
   await page.keyboard.press('Escape');

@@ -1,8 +1,9 @@
 import { test as base, expect } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnServe, stopChild } from './served-app';
 
 export interface ServedApp {
   /** The URL printed at start, with ?token=. */
@@ -14,48 +15,23 @@ export interface ServedApp {
   process: ChildProcess;
 }
 
-const repoRoot = path.resolve(import.meta.dirname, '..');
+/** The repository's root and the build's output folder the e2e tests run ($DUTYDESK_DIST_DIR, else dist). */
+export const repoRoot = path.resolve(import.meta.dirname, '..');
+export const distDir = process.env.DUTYDESK_DIST_DIR ?? 'dist';
 
-/** Starts browser mode (`dist/node/serve.cjs`, built by `npm run build`) and waits for its ready line. */
+/** Starts browser mode (`<dist>/node/serve.cjs`, built by `npm run build`) and waits for its ready line. */
 export async function startServedApp(
   extraArgs: string[] = ['--demo'],
   prepareDataDir: (dataDir: string) => void = () => undefined,
 ): Promise<ServedApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-e2e-'));
   prepareDataDir(dataDir);
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(repoRoot, process.env.DUTYDESK_DIST_DIR ?? 'dist', 'node/serve.cjs'),
-      '--data-dir',
-      dataDir,
-      ...extraArgs,
-    ],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(
-      () => reject(new Error(`browser mode did not start in 30 s: ${stderr}`)),
-      30_000,
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /DutyDesk ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`browser mode exited with ${String(code)}: ${stderr}`));
-    });
+  const { url, child } = await spawnServe({
+    serveScript: path.join(repoRoot, distDir, 'node/serve.cjs'),
+    cwd: repoRoot,
+    dataDir,
+    args: extraArgs,
+    timeoutMs: 30_000,
   });
   const parsed = new URL(url);
   return {
@@ -69,11 +45,7 @@ export async function startServedApp(
 }
 
 export async function stopServedApp(app: ServedApp): Promise<void> {
-  if (app.process.exitCode === null) {
-    const exited = new Promise((resolve) => app.process.once('exit', resolve));
-    app.process.kill('SIGTERM');
-    await exited;
-  }
+  await stopChild(app.process);
   fs.rmSync(app.dataDir, { recursive: true, force: true });
 }
 

@@ -1,7 +1,8 @@
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
 import type { QueuePage } from '../preload/contract';
 import { disposeCentralProcess, startCentralProcess, stopCentralProcess } from './central';
 import { expect, startServedApp, stopServedApp, test, type ServedApp } from './fixtures';
+import { shiftLeadChenjing, signInByKeyboard } from './keyboard-helpers';
 import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // The keyboard shell: the `?` overlay, the Ctrl+K palette, g-sequences, the quick filter and the sort, all
@@ -15,17 +16,6 @@ test.afterAll(async () => {
   await stopServedApp(app);
 });
 
-async function signIn(page: Page, request: APIRequestContext, on: ServedApp = app): Promise<void> {
-  await callBridge(request, on, 'signOut');
-  await page.goto(on.url);
-  await expect(page.getByTestId('sign-in-username')).toBeFocused({ timeout: 20_000 });
-  await page.keyboard.type('chenjing');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('chenjing-demo');
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('status-operator')).toContainText('值班长', { timeout: 20_000 });
-}
-
 const redPage = (request: APIRequestContext, view: Record<string, unknown> = {}) =>
   callBridge<QueuePage>(request, app, 'getQueuePage', [
     { queue: 'redAlerts', offset: 0, limit: 1000, ...view },
@@ -37,7 +27,7 @@ test('an operator finds every key, switches queues, filters and sorts from the k
 }, testInfo) => {
   test.setTimeout(120_000);
   const errors = watchPageErrors(page);
-  await signIn(page, request);
+  await signInByKeyboard(page, app, shiftLeadChenjing);
   const heading = page.getByRole('heading', { level: 1 });
   const grid = page.getByTestId('queue-grid');
   const row = (index: number) => grid.locator(`.ag-row:not(.ag-header-row)[row-index="${index}"]`);
@@ -167,12 +157,9 @@ test('an operator finds every key, switches queues, filters and sorts from the k
   expect(errors).toEqual([]);
 });
 
-test('a disabled command says why and does nothing; a broken sequence is dropped', async ({
-  page,
-  request,
-}) => {
+test('a disabled command says why and does nothing; a broken sequence is dropped', async ({ page }) => {
   const errors = watchPageErrors(page);
-  await signIn(page, request);
+  await signInByKeyboard(page, app, shiftLeadChenjing);
   // Nothing is sorted or filtered: clearing says so rather than run.
   await page.getByTestId('queue-redAlerts').focus();
   await page.keyboard.press('Control+k');
@@ -203,12 +190,12 @@ test('a disabled command says why and does nothing; a broken sequence is dropped
   expect(errors).toEqual([]);
 });
 
-test('while not online every row shows how old its data is', async ({ page, request }, testInfo) => {
+test('while not online every row shows how old its data is', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   const central = await startCentralProcess();
   const workstation = await startServedApp(['--central-url', central.url]);
   try {
-    await signIn(page, request, workstation);
+    await signInByKeyboard(page, workstation, shiftLeadChenjing);
     const grid = page.getByTestId('queue-grid');
     await page.getByTestId('queue-redAlerts').focus();
     await page.keyboard.press('2');

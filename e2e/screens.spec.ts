@@ -1,8 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { queueIds, type QueuePage, type ShellStatus } from '../preload/contract';
 import { expect, startServedApp, stopServedApp, test, type ServedApp } from './fixtures';
-import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
+import { callBridge, expectNoSeriousViolations, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // Each queue as the operator sees it at night (Chinese, dark theme), kept as a screenshot for a person
 // to check by eye, and the main screens scanned with axe-core: no serious or critical violation.
@@ -14,23 +12,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stopServedApp(app);
 });
-
-/** Fails with the list of serious and critical violations on the page as it is now. */
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${String(violation.impact)}): ${violation.help} — ${violation.nodes
-          .slice(0, 3)
-          .map((node) => node.target.join(' '))
-          .join('; ')}`,
-    );
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
 
 test('the sign-in screen passes the accessibility scan', async ({ page, request }) => {
   await callBridge(request, app, 'signOut');

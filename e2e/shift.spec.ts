@@ -1,15 +1,17 @@
 import type { Page } from '@playwright/test';
 import type { ActionRecord, QueuePage, ShellStatus } from '../preload/contract';
 import {
-  disposeCentralProcess,
   FeedObserver,
   raiseAlert,
+  startAppOnOwnCentral,
   startCentralProcess,
+  stopAppOnOwnCentral,
   stopCentralProcess,
   type CentralProcess,
   type FeedChange,
 } from './central';
-import { expect, startServedApp, stopServedApp, test, type ServedApp } from './fixtures';
+import { expect, test, type ServedApp } from './fixtures';
+import { queueRow, selectRowByKeyboard, signInByKeyboard } from './keyboard-helpers';
 import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // A night shift worked with the keyboard alone (no click anywhere), then an outage: every step is checked
@@ -20,30 +22,8 @@ let app: ServedApp;
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
-  central = await startCentralProcess({ seed: 29 });
-  app = await startServedApp(['--central-url', central.url]);
-});
-test.afterAll(async () => {
-  await stopServedApp(app);
-  await disposeCentralProcess(central);
-});
-
-const row = (page: Page, rowId: string) => page.locator(`.queue-grid .ag-row[row-id="${rowId}"]`).first();
-
-/** Moves through the current queue by keyboard (up, then down) until the row is selected. */
-async function selectRow(page: Page, rowId: string): Promise<void> {
-  const target = row(page, rowId);
-  await expect(target).toBeAttached({ timeout: 30_000 });
-  const selected = async () => (await target.getAttribute('class'))?.includes('ag-row-selected') === true;
-  for (const key of ['k', 'j']) {
-    for (let step = 0; step < 40; step += 1) {
-      if (await selected()) return;
-      await page.keyboard.press(key);
-    }
-  }
-  throw new Error(`row ${rowId} could not be reached with the keyboard`);
-}
+test.beforeAll(async () => ({ central, app } = await startAppOnOwnCentral(29)));
+test.afterAll(() => stopAppOnOwnCentral({ central, app }));
 
 /** Switches queue with its number key and waits for the heading. */
 async function openQueue(page: Page, key: string, heading: string): Promise<void> {
@@ -90,19 +70,12 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
   await observer.catchUp();
   const alert = await raiseAlert(central, { level: 'red' });
 
-  // Sign in: the username field has focus when the form appears.
-  await page.goto(app.url);
-  await expect(page.getByTestId('sign-in-username')).toBeFocused({ timeout: 20_000 });
-  await page.keyboard.type('zhangmin');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('zhangmin-demo');
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('status-operator')).toContainText('张敏', { timeout: 20_000 });
+  await signInByKeyboard(page, app);
 
   // 红色预警: the new alert, unverified, comes first; verify it as significant.
   await openQueue(page, '1', '红色预警');
-  await selectRow(page, `alert:${alert.id}`);
-  const alertIndex = Number(await row(page, `alert:${alert.id}`).getAttribute('row-index'));
+  await selectRowByKeyboard(page, `alert:${alert.id}`);
+  const alertIndex = Number(await queueRow(page, `alert:${alert.id}`).getAttribute('row-index'));
   const nextRowId = await page
     .locator(`.queue-grid .ag-row[row-index="${String(alertIndex + 1)}"]`)
     .first()
@@ -120,8 +93,8 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
   // moved to (verified alerts sort after the unverified ones).
   await expect(page.locator('.queue-grid .ag-cell-focus')).toBeFocused();
   if (nextRowId) {
-    await expect(row(page, nextRowId)).toHaveClass(/ag-row-selected/);
-    await expect(row(page, nextRowId).locator('.ag-cell-focus')).toBeFocused();
+    await expect(queueRow(page, nextRowId)).toHaveClass(/ag-row-selected/);
+    await expect(queueRow(page, nextRowId).locator('.ag-cell-focus')).toBeFocused();
   }
   await expectConfirmed(page, '核实红色预警');
   await expectOnPlatform(observer, (changes) =>
@@ -135,7 +108,7 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
   );
 
   // Then a major loop (emergency) on the same alert.
-  await selectRow(page, `alert:${alert.id}`);
+  await selectRowByKeyboard(page, `alert:${alert.id}`);
   await page.keyboard.press('m');
   await expect(dialog).toHaveAttribute('data-kind', 'majorLoop');
   await expect(page.getByTestId('action-option-kind-emergency')).toBeFocused();
@@ -162,7 +135,7 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
   const [promptTarget, noteTarget, claimTarget] = undispatched.rows.filter((r) => r.claimedBy === null);
   if (!promptTarget || !noteTarget || !claimTarget)
     throw new Error('the demo has too few undispatched alerts');
-  await selectRow(page, promptTarget.key);
+  await selectRowByKeyboard(page, promptTarget.key);
   await page.keyboard.press('p');
   await expect(dialog).toHaveAttribute('data-kind', 'prompt');
   const message = await dialog.locator('textarea').inputValue();
@@ -181,7 +154,7 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
   );
 
   // A note on the next one.
-  await selectRow(page, noteTarget.key);
+  await selectRowByKeyboard(page, noteTarget.key);
   await page.keyboard.press('n');
   await expect(dialog).toHaveAttribute('data-kind', 'note');
   const noteText = `已电话联系场景运营单位，承诺半小时内派单（${String(Date.now())}）`;
@@ -198,9 +171,9 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
   expect(notes).toHaveLength(1);
 
   // Claim a third one: shown at once on this screen, recorded on the platform under this operator.
-  await selectRow(page, claimTarget.key);
+  await selectRowByKeyboard(page, claimTarget.key);
   await page.keyboard.press('c');
-  await expect(row(page, claimTarget.key).locator('[col-id="claimedBy"]')).toContainText('张敏', {
+  await expect(queueRow(page, claimTarget.key).locator('[col-id="claimedBy"]')).toContainText('张敏', {
     timeout: 5_000,
   });
   await expectOnPlatform(observer, (changes) =>
@@ -219,7 +192,7 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
   ]);
   const snoozeTarget = prompts.rows[1] ?? prompts.rows[0];
   if (!snoozeTarget) throw new Error('no work prompt to snooze');
-  await selectRow(page, snoozeTarget.key);
+  await selectRowByKeyboard(page, snoozeTarget.key);
   await page.keyboard.press('s');
   await expect(dialog).toHaveAttribute('data-kind', 'snooze');
   await page.keyboard.press('Tab');
@@ -227,7 +200,7 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
   await page.keyboard.press('Control+Enter');
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('action-notice')).toContainText('已暂缓至');
-  await expect(row(page, snoozeTarget.key)).toHaveCount(0);
+  await expect(queueRow(page, snoozeTarget.key)).toHaveCount(0);
   await saveScreenshot(page, testInfo, 'shift-after-snooze');
 
   const status = await callBridge<ShellStatus>(page.request, app, 'getStatus');
@@ -259,11 +232,11 @@ test('offline: three actions queue up with the data age shown, then reach the pl
   await stopCentralProcess(central);
   await expect(page.getByTestId('status-connection')).toContainText('离线', { timeout: 30_000 });
   await expect(page.getByTestId('queue-data-age')).toContainText(/数据截至 \d{2}:\d{2}/);
-  await expect(row(page, first.key).locator('[col-id="dataAge"]')).toContainText(/\d{2}:\d{2}/);
+  await expect(queueRow(page, first.key).locator('[col-id="dataAge"]')).toContainText(/\d{2}:\d{2}/);
 
   const stamp = String(Date.now());
   const noteOn = async (target: { key: string }, text: string) => {
-    await selectRow(page, target.key);
+    await selectRowByKeyboard(page, target.key);
     await page.keyboard.press('n');
     await expect(page.getByTestId('action-dialog')).toHaveAttribute('data-kind', 'note');
     await page.keyboard.type(text);
@@ -272,9 +245,9 @@ test('offline: three actions queue up with the data age shown, then reach the pl
   };
   await noteOn(first, `断网期间记录一（${stamp}）`);
   await noteOn(second, `断网期间记录二（${stamp}）`);
-  await selectRow(page, third.key);
+  await selectRowByKeyboard(page, third.key);
   await page.keyboard.press('c');
-  await expect(row(page, third.key).locator('[col-id="claimedBy"]')).toContainText('张敏');
+  await expect(queueRow(page, third.key).locator('[col-id="claimedBy"]')).toContainText('张敏');
 
   // All three wait, shown as pending, and nothing is lost.
   await expect(page.getByTestId('status-pending')).toContainText('3');

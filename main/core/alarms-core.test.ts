@@ -3,73 +3,35 @@
  * after the workstation began watching sounds (the `alarms` event), the old open ones of the initial sync do not,
  * acknowledging and muting are told to every window and need a signed-in operator.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCentral, type RunningCentral } from '../../central/server';
-import type { AlarmState, BridgeResult, ShellStatus } from '../../preload/contract';
-import { createCore, initialSyncEstimate, type Core } from './app-core';
-import { silentLogger } from './logger';
+import { describe, expect, it } from 'vitest';
+import { startCentral } from '../../central/server';
+import type { AlarmState, ShellStatus } from '../../preload/contract';
+import { initialSyncEstimate } from './app-core';
+import {
+  createTestCore,
+  dispatchCall,
+  dispatchValue,
+  eventually,
+  useCoreTestBed,
+} from './testing/core-test-bed';
 
-let dir: string;
-let central: RunningCentral | null;
-let core: Core | null;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-alarms-core-'));
-  central = null;
-  core = null;
-});
-afterEach(async () => {
-  await core?.stop();
-  await central?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function call<T>(name: string, ...args: unknown[]): Promise<BridgeResult<T>> {
-  if (!core) throw new Error('no core');
-  return (await core.dispatch(name, args)) as BridgeResult<T>;
-}
-async function value<T>(name: string, ...args: unknown[]): Promise<T> {
-  const result = await call<T>(name, ...args);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
-
-async function until<T>(
-  read: () => T | Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const current = await read();
-    if (accept(current)) return current;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(current)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const bed = useCoreTestBed('dutydesk-alarms-core-');
+const call = (name: string, ...args: unknown[]) => dispatchCall(bed.core, name, args);
+const value = <T>(name: string, ...args: unknown[]) => dispatchValue<T>(bed.core, name, args);
 
 describe('alarms in the core', () => {
   it('sounds for a red alert raised after watching began, and acknowledges and mutes with the operator', async () => {
-    central = await startCentral({
+    const central = await startCentral({
       port: 0,
       seed: 5,
       historyDays: 5,
-      dataDir: path.join(dir, 'central'),
+      dataDir: path.join(bed.dir, 'central'),
       testAdmin: true,
     });
-    core = createCore({
-      dataDir: path.join(dir, 'workstation'),
-      mode: 'browser',
-      demo: false,
-      version: 'test',
-      config: { centralUrl: central.url, pollIntervalMs: 500 },
-      logger: silentLogger,
-      sync: { kind: 'inline' },
-    });
+    bed.central = central;
+    const core = createTestCore(bed.dir, central.url);
+    bed.core = core;
     const events: AlarmState[] = [];
     core.events.subscribe((event, payload) => {
       if (event === 'alarms') events.push(payload as AlarmState);
@@ -82,7 +44,7 @@ describe('alarms in the core', () => {
       error: { code: 'NOT_SIGNED_IN' },
     });
     await value('signIn', { username: 'zhangmin', password: 'zhangmin-demo' });
-    await until(
+    await eventually(
       () => value<ShellStatus>('getStatus'),
       (status) => status.sync?.stage === 'live',
     );
@@ -96,7 +58,7 @@ describe('alarms in the core', () => {
     });
     expect(raised.status).toBe(200);
     const { alert } = (await raised.json()) as { alert: { id: string; title: string } };
-    const sounding = await until(
+    const sounding = await eventually(
       () => events.at(-1),
       (state) => state?.active.some((alarm) => alarm.alertId === alert.id) === true,
     );

@@ -1,76 +1,39 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCentral, type RunningCentral } from '../../central/server';
-import type { ActionRecord, BridgeResult, OperatorSummary, ShellStatus } from '../../preload/contract';
-import { CACHE_FILE_NAME, createCore, type Core } from './app-core';
-import { silentLogger } from './logger';
+import { describe, expect, it } from 'vitest';
+import { startCentral } from '../../central/server';
+import type { ActionRecord, OperatorSummary, ShellStatus } from '../../preload/contract';
+import { CACHE_FILE_NAME, type Core } from './app-core';
+import { createTestCore, dispatchValue, eventually, useCoreTestBed } from './testing/core-test-bed';
 
-let dir: string;
-let central: RunningCentral | null;
-let core: Core | null;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-core-'));
-  central = null;
-  core = null;
-});
-afterEach(async () => {
-  await core?.stop();
-  await central?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function call<T>(name: string, ...args: unknown[]): Promise<T> {
-  const result = (await core?.dispatch(name, args)) as BridgeResult<T>;
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
-
-async function until<T>(
-  read: () => T | Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const bed = useCoreTestBed('dutydesk-core-');
+const call = <T>(name: string, ...args: unknown[]) => dispatchValue<T>(bed.core, name, args);
+const until = eventually;
 
 function startCore(centralUrl: string): Core {
-  const started = createCore({
-    dataDir: path.join(dir, 'workstation'),
-    mode: 'browser',
-    demo: false,
-    version: 'test',
-    config: { centralUrl, pollIntervalMs: 500 },
-    logger: silentLogger,
-    sync: { kind: 'inline' },
-  });
+  const started = createTestCore(bed.dir, centralUrl);
   started.start();
   return started;
 }
 
 describe('the core with a central platform', () => {
   it('signs in, syncs, and sends an action that shows pending at once and applied once', async () => {
-    central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: path.join(dir, 'central') });
-    core = startCore(central.url);
+    bed.central = await startCentral({
+      port: 0,
+      seed: 3,
+      historyDays: 5,
+      dataDir: path.join(bed.dir, 'central'),
+    });
+    bed.core = startCore(bed.central.url);
 
     const before = await call<ShellStatus>('getStatus');
     expect(before.operator).toBeNull();
-    await expect(core.dispatch('submitAction', [{ name: 'addNote', args: {} }])).resolves.toMatchObject({
+    await expect(bed.core.dispatch('submitAction', [{ name: 'addNote', args: {} }])).resolves.toMatchObject({
       ok: false,
       error: { code: 'NOT_SIGNED_IN' },
     });
     await expect(
-      core.dispatch('signIn', [{ username: 'zhangmin', password: 'wrong' }]),
+      bed.core.dispatch('signIn', [{ username: 'zhangmin', password: 'wrong' }]),
     ).resolves.toMatchObject({
       ok: false,
       error: { code: 'SIGN_IN_REFUSED' },
@@ -88,14 +51,14 @@ describe('the core with a central platform', () => {
     expect(synced.connection.state).toBe('online');
     expect(synced.lastSyncAt).not.toBeNull();
 
-    const cache = new Database(path.join(dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
+    const cache = new Database(path.join(bed.dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
     const alert = cache.prepare('SELECT id FROM alert WHERE closed_at IS NULL LIMIT 1').get() as {
       id: string;
     };
     cache.close();
 
     await expect(
-      core.dispatch('submitAction', [
+      bed.core.dispatch('submitAction', [
         { name: 'addNote', args: { noteId: 'n-1', subject: { entity: 'alert', id: alert.id } } },
       ]),
     ).resolves.toMatchObject({
@@ -116,10 +79,15 @@ describe('the core with a central platform', () => {
   });
 
   it('issues a prompt the rules raised: the prompt is issued and the action queued together', async () => {
-    central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: path.join(dir, 'central') });
-    core = startCore(central.url);
+    bed.central = await startCentral({
+      port: 0,
+      seed: 3,
+      historyDays: 5,
+      dataDir: path.join(bed.dir, 'central'),
+    });
+    bed.core = startCore(bed.central.url);
     await call<OperatorSummary>('signIn', { username: 'wangfang', password: 'wangfang-demo' });
-    const cacheFile = path.join(dir, 'workstation', CACHE_FILE_NAME);
+    const cacheFile = path.join(bed.dir, 'workstation', CACHE_FILE_NAME);
     // The rules run after the sync: a simulated district always has prompts to raise (silent scenes, late alerts...).
     const raised = await until(
       () => {
@@ -145,7 +113,7 @@ describe('the core with a central platform', () => {
         subject: { entity: raised.entity, id: raised.subjectId },
         recipientRole: raised.role,
         message: raised.reason,
-        dueAt: new Date(core.clock.now() + 3_600_000).toISOString(),
+        dueAt: new Date(bed.core.clock.now() + 3_600_000).toISOString(),
       },
     });
     expect(record.state).toBe('pending');
@@ -162,23 +130,23 @@ describe('the core with a central platform', () => {
   });
 
   it('keeps working offline: actions queue up and reach the platform exactly once when it returns', async () => {
-    const centralDir = path.join(dir, 'central');
-    central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: centralDir });
-    const { port } = central;
-    core = startCore(central.url);
+    const centralDir = path.join(bed.dir, 'central');
+    bed.central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: centralDir });
+    const { port } = bed.central;
+    bed.core = startCore(bed.central.url);
     await call<OperatorSummary>('signIn', { username: 'liqiang', password: 'liqiang-demo' });
     await until(
       () => call<ShellStatus>('getStatus'),
       (status) => status.sync?.stage === 'live',
     );
-    const cache = new Database(path.join(dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
+    const cache = new Database(path.join(bed.dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
     const alerts = cache.prepare('SELECT id FROM alert WHERE closed_at IS NULL LIMIT 3').all() as {
       id: string;
     }[];
     cache.close();
 
-    await central.close();
-    central = null;
+    await bed.central.close();
+    bed.central = null;
     for (const [index, alert] of alerts.entries()) {
       await call<ActionRecord>('submitAction', {
         name: 'addNote',
@@ -195,7 +163,7 @@ describe('the core with a central platform', () => {
     );
     expect(offline.pendingActions).toBe(3);
 
-    central = await startCentral({ port, seed: 3, historyDays: 5, dataDir: centralDir });
+    bed.central = await startCentral({ port, seed: 3, historyDays: 5, dataDir: centralDir });
     await until(
       () => call<ShellStatus>('getStatus'),
       (status) => status.pendingActions === 0 && status.connection.state === 'online',
@@ -204,7 +172,7 @@ describe('the core with a central platform', () => {
     // Exactly once on the platform: each note exists once in its feed, as the cache now shows.
     await until(
       () => {
-        const db = new Database(path.join(dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
+        const db = new Database(path.join(bed.dir, 'workstation', CACHE_FILE_NAME), { readonly: true });
         const rows = db.prepare("SELECT id, version FROM timeline_entry WHERE id LIKE 'offline-%'").all() as {
           id: string;
           version: number;

@@ -6,9 +6,8 @@ import { useCommandList } from '../commands/use-commands';
 import { translate } from '../i18n/messages';
 import { useTranslate } from '../i18n/use-translate';
 import { useAppStore } from '../store/store-context';
-import { trapTab, useDialogFocus } from './dialog-focus';
+import { KeyboardDialog } from './KeyboardDialog';
 import { KeyCaps, keySequenceLabels } from './key-labels';
-import './keyboard.css';
 
 export interface CommandPaletteProps {
   /** Closes the palette and gives focus back to where it was. */
@@ -26,9 +25,7 @@ export function CommandPalette({ onClose, onRun }: CommandPaletteProps) {
   const [active, setActive] = useState(0);
   const titleId = useId();
   const listId = useId();
-  const dialog = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
-  useDialogFocus(dialog, search);
 
   const entries = useMemo<PaletteEntry[]>(() => {
     const otherLocales = locales.filter((other) => other !== locale);
@@ -53,106 +50,96 @@ export function CommandPalette({ onClose, onRun }: CommandPaletteProps) {
   };
 
   return (
-    <div className="keyboard-backdrop" onMouseDown={onClose}>
-      <div
-        ref={dialog}
-        className="keyboard-dialog command-palette"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        tabIndex={-1}
-        data-testid="command-palette"
-        onMouseDown={(event) => event.stopPropagation()}
-        onKeyDown={(event) => {
-          switch (event.key) {
-            case 'Escape':
+    <KeyboardDialog
+      className="command-palette"
+      testId="command-palette"
+      labelledBy={titleId}
+      initialFocus={search}
+      onClose={onClose}
+      onKey={(event) => {
+        switch (event.key) {
+          case 'ArrowDown':
+            event.preventDefault();
+            setActive(found.length === 0 ? 0 : (activeIndex + 1) % found.length);
+            return true;
+          case 'ArrowUp':
+            event.preventDefault();
+            setActive(found.length === 0 ? 0 : (activeIndex - 1 + found.length) % found.length);
+            return true;
+          case 'Enter':
+            event.preventDefault();
+            run(activeEntry);
+            return true;
+          default:
+            if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
               event.preventDefault();
-              event.stopPropagation();
               onClose();
-              return;
-            case 'ArrowDown':
-              event.preventDefault();
-              setActive(found.length === 0 ? 0 : (activeIndex + 1) % found.length);
-              return;
-            case 'ArrowUp':
-              event.preventDefault();
-              setActive(found.length === 0 ? 0 : (activeIndex - 1 + found.length) % found.length);
-              return;
-            case 'Enter':
-              event.preventDefault();
-              run(activeEntry);
-              return;
-            default:
-              if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
-                event.preventDefault();
-                onClose();
-                return;
-              }
-              trapTab(event, dialog.current);
-          }
+              return true;
+            }
+            return false;
+        }
+      }}
+    >
+      <h2 id={titleId} className="visually-hidden">
+        {t('console.palette.title')}
+      </h2>
+      <input
+        ref={search}
+        className="palette-search"
+        type="text"
+        role="combobox"
+        aria-expanded="true"
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={activeEntry ? `${listId}-${activeEntry.command.id}` : undefined}
+        aria-label={t('console.palette.search')}
+        placeholder={t('console.palette.search')}
+        data-testid="command-palette-search"
+        value={query}
+        onChange={(event) => {
+          setQuery(event.target.value);
+          setActive(0);
         }}
-      >
-        <h2 id={titleId} className="visually-hidden">
-          {t('console.palette.title')}
-        </h2>
-        <input
-          ref={search}
-          className="palette-search"
-          type="text"
-          role="combobox"
-          aria-expanded="true"
-          aria-controls={listId}
-          aria-autocomplete="list"
-          aria-activedescendant={activeEntry ? `${listId}-${activeEntry.command.id}` : undefined}
-          aria-label={t('console.palette.search')}
-          placeholder={t('console.palette.search')}
-          data-testid="command-palette-search"
-          value={query}
-          onChange={(event) => {
-            setQuery(event.target.value);
-            setActive(0);
-          }}
-        />
-        <ul id={listId} className="palette-list" role="listbox" aria-label={t('console.palette.title')}>
-          {found.map((entry, index) => {
-            const enabled = entry.command.isEnabled();
-            return (
-              <li
-                key={entry.command.id}
-                id={`${listId}-${entry.command.id}`}
-                role="option"
-                aria-selected={index === activeIndex}
-                aria-disabled={!enabled}
-                className={[
-                  'palette-option',
-                  index === activeIndex ? 'is-active' : '',
-                  enabled ? '' : 'is-disabled',
-                ]
-                  .filter(Boolean)
-                  .join(' ')}
-                data-testid={`palette-${entry.command.id}`}
-                onMouseMove={() => setActive(index)}
-                onClick={() => run(entry)}
-              >
-                <span className="palette-title">
-                  {entry.titles[0]}
-                  {!enabled && <span className="palette-disabled"> · {t('console.palette.disabled')}</span>}
-                </span>
-                <KeyCaps command={entry.command} t={t} />
-              </li>
-            );
-          })}
-        </ul>
-        {found.length === 0 && (
-          <p className="palette-empty" role="status">
-            {t('console.palette.empty')}
-          </p>
-        )}
-        <p className="keyboard-intro palette-hint">
-          <span role="status">{t('console.palette.count', { count: found.length })}</span> ·{' '}
-          {t('console.palette.hint')}
+      />
+      <ul id={listId} className="palette-list" role="listbox" aria-label={t('console.palette.title')}>
+        {found.map((entry, index) => {
+          const enabled = entry.command.isEnabled();
+          return (
+            <li
+              key={entry.command.id}
+              id={`${listId}-${entry.command.id}`}
+              role="option"
+              aria-selected={index === activeIndex}
+              aria-disabled={!enabled}
+              className={[
+                'palette-option',
+                index === activeIndex ? 'is-active' : '',
+                enabled ? '' : 'is-disabled',
+              ]
+                .filter(Boolean)
+                .join(' ')}
+              data-testid={`palette-${entry.command.id}`}
+              onMouseMove={() => setActive(index)}
+              onClick={() => run(entry)}
+            >
+              <span className="palette-title">
+                {entry.titles[0]}
+                {!enabled && <span className="palette-disabled"> · {t('console.palette.disabled')}</span>}
+              </span>
+              <KeyCaps command={entry.command} t={t} />
+            </li>
+          );
+        })}
+      </ul>
+      {found.length === 0 && (
+        <p className="palette-empty" role="status">
+          {t('console.palette.empty')}
         </p>
-      </div>
-    </div>
+      )}
+      <p className="keyboard-intro palette-hint">
+        <span role="status">{t('console.palette.count', { count: found.length })}</span> ·{' '}
+        {t('console.palette.hint')}
+      </p>
+    </KeyboardDialog>
   );
 }

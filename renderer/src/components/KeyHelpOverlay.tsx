@@ -2,9 +2,8 @@ import { useId, useRef } from 'react';
 import { commandGroups, type Command } from '../commands/command-registry';
 import { useCommandList } from '../commands/use-commands';
 import { useTranslate } from '../i18n/use-translate';
-import { trapTab, useDialogFocus } from './dialog-focus';
+import { KeyboardDialog } from './KeyboardDialog';
 import { KeyCaps } from './key-labels';
-import './keyboard.css';
 
 export interface KeyHelpOverlayProps {
   onClose: () => void;
@@ -15,65 +14,50 @@ export function KeyHelpOverlay({ onClose }: KeyHelpOverlayProps) {
   const t = useTranslate();
   const commands = useCommandList();
   const titleId = useId();
-  const dialog = useRef<HTMLDivElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
-  useDialogFocus(dialog, closeButton);
 
   const groups = commandGroups
     .map((group) => ({ group, commands: commands.filter((command) => command.group === group) }))
     .filter((entry) => entry.commands.length > 0);
 
   return (
-    <div className="keyboard-backdrop" onMouseDown={onClose}>
-      <div
-        ref={dialog}
-        className="keyboard-dialog key-help"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        tabIndex={-1}
-        data-testid="key-help"
-        onMouseDown={(event) => event.stopPropagation()}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape' || event.key === '?') {
-            event.preventDefault();
-            event.stopPropagation();
-            onClose();
-            return;
-          }
-          trapTab(event, dialog.current);
-        }}
-      >
-        <header className="keyboard-dialog-header">
-          <h2 id={titleId}>{t('console.keyHelp.title')}</h2>
-          <button ref={closeButton} type="button" className="keyboard-close" onClick={onClose}>
-            {t('console.keyHelp.close')}
-          </button>
-        </header>
-        <p className="keyboard-intro">{t('console.keyHelp.intro')}</p>
-        <div className="key-help-groups">
-          {groups.map(({ group, commands: inGroup }) => (
-            <section key={group} className="key-help-group" aria-labelledby={`${titleId}-${group}`}>
-              <h3 id={`${titleId}-${group}`}>{t(`console.group.${group}`)}</h3>
-              <dl>
-                {inGroup.map((command: Command) => (
-                  <div key={command.id} className="key-help-row" data-testid={`key-help-${command.id}`}>
-                    <dt>
-                      {t(command.title)}
-                      {command.keysHandledBy === 'grid' && (
-                        <span className="key-help-where">（{t('console.keyHelp.inGrid')}）</span>
-                      )}
-                    </dt>
-                    <dd>
-                      <KeyCaps command={command} t={t} />
-                    </dd>
-                  </div>
-                ))}
-              </dl>
-            </section>
-          ))}
-        </div>
+    <KeyboardDialog
+      className="key-help"
+      testId="key-help"
+      labelledBy={titleId}
+      initialFocus={closeButton}
+      onClose={onClose}
+      closeKeys={['?']}
+    >
+      <header className="keyboard-dialog-header">
+        <h2 id={titleId}>{t('console.keyHelp.title')}</h2>
+        <button ref={closeButton} type="button" className="keyboard-close" onClick={onClose}>
+          {t('console.keyHelp.close')}
+        </button>
+      </header>
+      <p className="keyboard-intro">{t('console.keyHelp.intro')}</p>
+      <div className="key-help-groups">
+        {groups.map(({ group, commands: inGroup }) => (
+          <section key={group} className="key-help-group" aria-labelledby={`${titleId}-${group}`}>
+            <h3 id={`${titleId}-${group}`}>{t(`console.group.${group}`)}</h3>
+            <dl>
+              {inGroup.map((command: Command) => (
+                <div key={command.id} className="key-help-row" data-testid={`key-help-${command.id}`}>
+                  <dt>
+                    {t(command.title)}
+                    {command.keysHandledBy === 'grid' && (
+                      <span className="key-help-where">（{t('console.keyHelp.inGrid')}）</span>
+                    )}
+                  </dt>
+                  <dd>
+                    <KeyCaps command={command} t={t} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        ))}
       </div>
-    </div>
+    </KeyboardDialog>
   );
 }

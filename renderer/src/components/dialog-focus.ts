@@ -1,7 +1,7 @@
 import { useEffect, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
 
 const focusableSelector =
-  'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * Keeps keyboard focus inside a modal dialog while it is open: it starts on `initial` (else the dialog), and
@@ -24,24 +24,43 @@ export function useDialogFocus(
   }, [dialog, initial]);
 }
 
-/** Tab and Shift+Tab cycle through the dialog's controls instead of leaving it. */
+/**
+ * Keeps Tab inside a modal: from the last focusable element it wraps to the first, and Shift+Tab from the first
+ * (or from the dialog itself) to the last; between them the browser moves as usual. Radio buttons of one group
+ * count once, as the browser tabs through them. Other keys are left alone.
+ */
 export function trapTab(event: ReactKeyboardEvent, container: HTMLElement | null): void {
   if (event.key !== 'Tab' || !container) return;
-  const focusables = [...container.querySelectorAll<HTMLElement>(focusableSelector)];
-  const first = focusables[0];
-  const last = focusables.at(-1);
-  event.preventDefault();
+  const focusable = [...container.querySelectorAll<HTMLElement>(focusableSelector)].filter(
+    (element) => !(element instanceof HTMLInputElement && element.type === 'radio' && !isTabStop(element)),
+  );
+  const first = focusable[0];
+  const last = focusable.at(-1);
   if (!first || !last) {
+    event.preventDefault();
     container.focus();
     return;
   }
-  const index = focusables.indexOf(document.activeElement as HTMLElement);
-  const next = event.shiftKey
-    ? index <= 0
-      ? last
-      : focusables[index - 1]
-    : index === -1 || index === focusables.length - 1
-      ? first
-      : focusables[index + 1];
-  next?.focus();
+  const active = document.activeElement;
+  const onAControl = active !== container && container.contains(active);
+  if (event.shiftKey && (active === first || !onAControl)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !onAControl)) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+/** The radio of a group that Tab stops on: the checked one, else the group's first. */
+function isTabStop(radio: HTMLInputElement): boolean {
+  const group = radio.form
+    ? [
+        ...radio.form.querySelectorAll<HTMLInputElement>(
+          `input[type="radio"][name="${CSS.escape(radio.name)}"]`,
+        ),
+      ]
+    : [radio];
+  const checked = group.find((element) => element.checked);
+  return checked ? checked === radio : group[0] === radio;
 }

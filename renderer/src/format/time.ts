@@ -54,6 +54,20 @@ function wallClock(ms: number, timeZone: string): WallClock {
   };
 }
 
+/** The zone's offset from UTC at `ms`, in ms (positive east of Greenwich: +8 h for Asia/Shanghai). */
+export function zoneOffsetMs(ms: number, timeZone: string): number {
+  const clock = wallClock(ms, timeZone);
+  const asUtc = Date.UTC(
+    Number(clock.year),
+    Number(clock.month) - 1,
+    Number(clock.day),
+    Number(clock.hour),
+    Number(clock.minute),
+    Number(clock.second),
+  );
+  return asUtc - (ms - (ms % 1000));
+}
+
 // The same numeric form in every locale: operators read times across languages and shifts, and
 // "2025-03-01 08:00:00" cannot be misread the way 3/1 or 1/3 can.
 
@@ -61,6 +75,58 @@ function wallClock(ms: number, timeZone: string): WallClock {
 export function formatDateTime(ms: number, timeZone: string): string {
   const clock = wallClock(ms, timeZone);
   return `${clock.year}-${clock.month}-${clock.day} ${clock.hour}:${clock.minute}:${clock.second}`;
+}
+
+/** `YYYY-MM-DD HH:mm` on the platform's wall clock: how the times an operator types are shown. */
+export function formatWallClock(ms: number, timeZone: string): string {
+  const clock = wallClock(ms, timeZone);
+  return `${clock.year}-${clock.month}-${clock.day} ${clock.hour}:${clock.minute}`;
+}
+
+/** `HH:mm` of `ms` on the platform's wall clock. */
+export function formatHourMinute(ms: number, timeZone: string): string {
+  const clock = wallClock(ms, timeZone);
+  return `${clock.hour}:${clock.minute}`;
+}
+
+const WALL_CLOCK_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
+
+/**
+ * The instant a `YYYY-MM-DD HH:mm` wall-clock time in `timeZone` names, or null when the text is not such a
+ * time or names no real date (2025-02-30). Times the operator types are read on the platform's wall clock,
+ * whatever the machine's own zone: a due time of "18:00" means 18:00 in Shanghai on a laptop set to UTC too.
+ */
+export function parseWallClock(text: string, timeZone: string): number | null {
+  const match = WALL_CLOCK_PATTERN.exec(text.trim());
+  if (!match) return null;
+  const [year, month, day, hour, minute] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (hour > 23 || minute > 59) return null;
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  const check = new Date(asUtc);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return null;
+  // Two passes settle the offset across a daylight-saving change (none in Shanghai, but zones are configurable).
+  let instant = asUtc - zoneOffsetMs(asUtc, timeZone);
+  instant = asUtc - zoneOffsetMs(instant, timeZone);
+  return instant;
+}
+
+/** The next instant after `nowMs` at which the zone's wall clock shows `hour:minute` (today or tomorrow). */
+export function nextWallTime(hour: number, minute: number, nowMs: number, timeZone: string): number {
+  const offset = zoneOffsetMs(nowMs, timeZone);
+  const wallNow = new Date(nowMs + offset);
+  let candidate =
+    Date.UTC(wallNow.getUTCFullYear(), wallNow.getUTCMonth(), wallNow.getUTCDate(), hour, minute) - offset;
+  if (candidate <= nowMs) candidate += 24 * 3_600_000;
+  // Across a change of the zone's offset (summer time elsewhere; none in China) the wall time moves with it.
+  const correction = zoneOffsetMs(candidate, timeZone) - offset;
+  return candidate - correction;
 }
 
 /**

@@ -4,7 +4,7 @@ import { useTranslate } from '../../i18n/use-translate';
 import { useAppStore } from '../../store/store-context';
 import { actionFields, type FieldProblem, type FieldSpec } from './action-model';
 import { failureText, problemText, ruleWords } from './action-words';
-import { trapTab } from './focus-trap';
+import { trapTab } from '../dialog-focus';
 import './actions.css';
 
 interface FieldProps {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import type { Command } from '../../commands/command-registry';
 import { useCommands } from '../../commands/use-commands';
-import { formatWallClock } from './wall-clock';
+import { formatWallClock } from '../../format/time';
 import { usePlatformTimeZone } from '../../format/use-platform-time-zone';
 import type { Translate } from '../../i18n/messages';
 import { useTranslate } from '../../i18n/use-translate';

@@ -7,7 +7,7 @@ import { useTranslate } from '../../i18n/use-translate';
 import { useAppStore } from '../../store/store-context';
 import { describeActionSubject } from './action-model';
 import { failureText, rejectionCodeWords } from './action-words';
-import { trapTab } from './focus-trap';
+import { trapTab } from '../dialog-focus';
 import './actions.css';
 
 interface RowProps {

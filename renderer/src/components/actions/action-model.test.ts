@@ -12,7 +12,6 @@ import {
   type ActionKind,
   type ActionTarget,
 } from './action-model';
-import { formatWallClock, parseWallClock } from './wall-clock';
 
 const ZONE = 'Asia/Shanghai';
 const NOW = Date.parse('2025-07-10T02:00:00.000Z'); // 10:00 in Shanghai
@@ -471,19 +470,5 @@ describe('retrying a rejected action', () => {
 
   it('has no form for a handover', () => {
     expect(retryDraft(rejected('recordHandover', {}), ZONE)).toBeNull();
-  });
-});
-
-describe('the platform wall clock', () => {
-  it('reads and writes times in the platform zone whatever the machine’s zone', () => {
-    expect(parseWallClock('2025-07-10 18:30', ZONE)).toBe(Date.parse('2025-07-10T10:30:00.000Z'));
-    expect(parseWallClock('2025-07-10T18:30', 'UTC')).toBe(Date.parse('2025-07-10T18:30:00.000Z'));
-    expect(formatWallClock(Date.parse('2025-12-31T16:05:00.000Z'), ZONE)).toBe('2026-01-01 00:05');
-    expect(parseWallClock('2025-07-10 24:00', ZONE)).toBeNull();
-    expect(parseWallClock('tomorrow', ZONE)).toBeNull();
-    // Across a daylight-saving change (New York, 2025-03-09 02:00 -> 03:00).
-    expect(parseWallClock('2025-03-09 12:00', 'America/New_York')).toBe(
-      Date.parse('2025-03-09T16:00:00.000Z'),
-    );
   });
 });

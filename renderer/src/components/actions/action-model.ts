@@ -13,7 +13,7 @@ import type {
   QueueRow,
 } from '../../../../preload/contract';
 import type { MessageKey } from '../../i18n/messages';
-import { formatWallClock, parseWallClock } from './wall-clock';
+import { formatWallClock, parseWallClock } from '../../format/time';
 
 export const actionKinds = [
   'verify',

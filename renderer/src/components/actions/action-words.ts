@@ -2,7 +2,7 @@
 import type { BridgeError } from '../../../../preload/contract';
 import { messageTables, type MessageKey, type Translate } from '../../i18n/messages';
 import { actionFields, type ActionDraft, type FieldProblem, type FieldSpec } from './action-model';
-import { formatWallClock } from './wall-clock';
+import { formatWallClock } from '../../format/time';
 
 export function problemText(t: Translate, field: FieldSpec, problem: FieldProblem, timeZone: string): string {
   const name = t(field.label);

@@ -3,7 +3,8 @@ import { usePlatformTimeZone } from '../../format/use-platform-time-zone';
 import { useServerNow } from '../../format/use-server-now';
 import { useTranslate } from '../../i18n/use-translate';
 import { useAppStore } from '../../store/store-context';
-import { activeMuteEnd, formatHourMinute, nextWallTime, parseHourMinute } from './mute-time';
+import { formatHourMinute, nextWallTime } from '../../format/time';
+import { activeMuteEnd, parseHourMinute } from './mute-time';
 
 const PRESETS = [
   { key: '1', minutes: 15, label: 'alarms.mute.15m' },
