@@ -402,7 +402,6 @@ export function createCore(options: CoreOptions): Core {
         dataAsOf: toIso(connected.rules.dataAsOfMs()),
       };
     },
-    // IN PROGRESS (session 2): each of these is being built by its own change; none is wired to the UI yet.
     getItemDetail: (ref) => {
       const parts = requireConnected();
       itemDetails ??= new ItemDetailReader(parts.db, {
