@@ -314,6 +314,28 @@ export function createCore(options: CoreOptions): Core {
     throw error;
   };
 
+  /** Writes an operator action (now, by the signed-in operator) and tells the windows; a refusal says why. */
+  const takeAction = (
+    write: (
+      parts: Connected,
+      acting: { operator: { id: string; name: string }; at: string; clientId: string },
+    ) => OutboxEntry,
+  ): ActionRecord => {
+    const parts = requireConnected();
+    const operator = requireOperator(parts);
+    try {
+      const entry = write(parts, {
+        operator: { id: operator.id, name: operator.name },
+        at: new Date(clock.now()).toISOString(),
+        clientId: clientIdOf(parts.db),
+      });
+      actionsChanged(parts);
+      return toActionRecord(entry);
+    } catch (error) {
+      return refusedLocally(error);
+    }
+  };
+
   const handlers: BridgeHandlers = {
     getAppInfo: () => ({
       name: 'DutyDesk',
@@ -356,43 +378,13 @@ export function createCore(options: CoreOptions): Core {
       events.emit('status', status());
       return null;
     },
-    submitAction: ({ name, args }) => {
-      const parts = requireConnected();
-      const operator = requireOperator(parts);
-      try {
-        // The outbox entry and, for an action on a prompt the rules raised here, the prompt's own step
-        // (issued, acknowledged, resolved) in one transaction: see prompt-actions.ts.
-        const entry = queueAction(parts, {
-          name,
-          args,
-          operator: { id: operator.id, name: operator.name },
-          at: new Date(clock.now()).toISOString(),
-          clientId: clientIdOf(parts.db),
-        });
-        actionsChanged(parts);
-        return toActionRecord(entry);
-      } catch (error) {
-        return refusedLocally(error);
-      }
-    },
+    // The outbox entry and, for an action on a prompt the rules raised here, the prompt's own step
+    // (issued, acknowledged, resolved) in one transaction: see prompt-actions.ts.
+    submitAction: ({ name, args }) =>
+      takeAction((parts, acting) => queueAction(parts, { name, args, ...acting })),
     listUnfinishedActions: () => (connected ? connected.outbox.unfinished().map(toActionRecord) : []),
-    retryAction: ({ mutationId, args }) => {
-      const parts = requireConnected();
-      const operator = requireOperator(parts);
-      try {
-        const entry = retryQueuedAction(parts, {
-          mutationId,
-          args,
-          operator: { id: operator.id, name: operator.name },
-          at: new Date(clock.now()).toISOString(),
-          clientId: clientIdOf(parts.db),
-        });
-        actionsChanged(parts);
-        return toActionRecord(entry);
-      } catch (error) {
-        return refusedLocally(error);
-      }
-    },
+    retryAction: ({ mutationId, args }) =>
+      takeAction((parts, acting) => retryQueuedAction(parts, { mutationId, args, ...acting })),
     getQueuePage: ({ queue, offset, limit, ...view }) => {
       if (connected === null) return { rows: [], total: 0, dataAsOf: null };
       const now = clock.now();

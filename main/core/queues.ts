@@ -21,6 +21,7 @@ import {
   type QueueSort,
   type QueueTextColumn,
 } from '../../preload/contract';
+import { CALENDAR_RULE_IDS } from './rules/config';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -41,17 +42,7 @@ export const DEFAULT_QUEUE_THRESHOLDS: QueueThresholds = {
 };
 
 /** The calendar rules of the regulation (DESIGN.md): their prompts are duty items, not work prompts. */
-const CALENDAR_RULE_LIST = [
-  'annual-elements',
-  'annual-manual',
-  'annual-roster',
-  'weekly-report',
-  'monthly-report',
-  'period-outlook',
-  'weekly-meeting',
-]
-  .map((rule) => `'${rule}'`)
-  .join(', ');
+const CALENDAR_RULE_LIST = CALENDAR_RULE_IDS.map((rule) => `'${rule}'`).join(', ');
 
 /** The fields of a queue row as the SQL produces them (`RawRow`): each queue says how it computes them. */
 type RowColumns = Readonly<Record<RawColumn, string>>;
