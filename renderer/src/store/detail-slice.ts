@@ -52,6 +52,18 @@ export function shouldRefetchReadings(
 
 const keyOf = (ref: ItemRef): string => `${ref.entity}:${ref.id}`;
 
+/** The slice's data with no item open: at start and when the detail closes. */
+const noDetail = {
+  detailKey: null,
+  detail: null,
+  detailLoading: false,
+  detailError: null,
+  readingsAlertId: null,
+  readings: null,
+  readingsLoading: false,
+  readingsError: null,
+} as const satisfies Partial<DetailSlice>;
+
 export const createDetailSlice: SliceCreator<DetailSlice> =
   ({ bridge }) =>
   (set, get) => {
@@ -76,14 +88,7 @@ export const createDetailSlice: SliceCreator<DetailSlice> =
     };
 
     return {
-      detailKey: null,
-      detail: null,
-      detailLoading: false,
-      detailError: null,
-      readingsAlertId: null,
-      readings: null,
-      readingsLoading: false,
-      readingsError: null,
+      ...noDetail,
 
       loadDetail: async (ref) => {
         const key = keyOf(ref);
@@ -143,16 +148,7 @@ export const createDetailSlice: SliceCreator<DetailSlice> =
       clearDetail: () => {
         detailRequest += 1;
         readingsRequest += 1;
-        set({
-          detailKey: null,
-          detail: null,
-          detailLoading: false,
-          detailError: null,
-          readingsAlertId: null,
-          readings: null,
-          readingsLoading: false,
-          readingsError: null,
-        });
+        set(noDetail);
       },
     };
   };
