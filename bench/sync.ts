@@ -138,8 +138,12 @@ async function main(): Promise<void> {
   const syncStarted = performance.now();
   await call(core, 'signIn', { username: 'zhangmin', password: 'zhangmin-demo' });
 
-  // While the sync runs: a queue page through the bridge every 25 ms, timed.
+  // While the sync runs: a queue page through the bridge every 25 ms, timed; and every 10th time a write
+  // (an alarm mute, which writes the cache like an operator's action does), which must wait for the
+  // sync's write transactions and never fail for them.
   const bridgeSamples: number[] = [];
+  const writeSamples: number[] = [];
+  const writeFailures: string[] = [];
   let openItemsSeconds: number | null = null;
   let status: ShellStatus;
   for (;;) {
@@ -147,6 +151,16 @@ async function main(): Promise<void> {
     await call<QueuePage>(core, 'getQueuePage', { queue: 'undispatched', offset: 0, limit: 100 });
     bridgeSamples.push(performance.now() - asked);
     status = await call<ShellStatus>(core, 'getStatus');
+    if (bridgeSamples.length % 10 === 0 && status.serverTime !== null) {
+      const until = new Date(Date.parse(status.serverTime) + 60_000).toISOString();
+      const writing = performance.now();
+      try {
+        await call(core, 'setAlarmMute', { until });
+        writeSamples.push(performance.now() - writing);
+      } catch (error) {
+        writeFailures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
     if (openItemsSeconds === null && status.sync?.openItemsComplete) {
       openItemsSeconds = (performance.now() - syncStarted) / 1000;
     }
@@ -156,6 +170,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - syncStarted) / 1000;
   clearInterval(rssTimer);
   const records = status.sync.recordsApplied;
+  if (writeFailures.length > 0) log(`bridge writes that failed: ${[...new Set(writeFailures)].join('; ')}`);
   log(
     `initial sync: ${records} records in ${round(seconds)} s; open items complete after ${round(openItemsSeconds ?? 0)} s`,
   );
@@ -208,6 +223,9 @@ async function main(): Promise<void> {
       peakMainHeapMb: Math.round(peakMainHeap / 1024 / 1024),
       bridgeP99Ms: round(percentile(bridgeSamples, 99), 2),
       bridgeSamples: bridgeSamples.length,
+      bridgeWriteP99Ms: round(percentile(writeSamples, 99), 2),
+      bridgeWriteMaxMs: round(Math.max(...writeSamples), 2),
+      bridgeWriteFailures: writeFailures.length,
       incrementalP95Ms: round(percentile(incrementalSamplesMs, 95), 1),
       centralGenerationSeconds: round(central.seconds, 1),
     }),

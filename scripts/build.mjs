@@ -25,6 +25,12 @@ const nodeEntries = {
   // The sync engine's worker thread, beside each main bundle that starts it.
   syncWorker: { entry: 'main/core/sync/sync-worker.ts', out: `${distDir}/node/sync-worker.cjs` },
   electronSyncWorker: { entry: 'main/core/sync/sync-worker.ts', out: `${distDir}/electron/sync-worker.cjs` },
+  // The thread the sync worker fetches and prepares pages on, beside it.
+  pageFetcher: { entry: 'main/core/sync/page-fetch-worker.ts', out: `${distDir}/node/page-fetch-worker.cjs` },
+  electronPageFetcher: {
+    entry: 'main/core/sync/page-fetch-worker.ts',
+    out: `${distDir}/electron/page-fetch-worker.cjs`,
+  },
 };
 
 async function buildNode(name) {

@@ -267,13 +267,15 @@ export function createCore(options: CoreOptions): Core {
     };
   };
 
-  /** Evaluates the rules now and tells every window the new counts. */
-  const runRules = (): void => {
-    if (connected === null) return;
-    connected.rules.tick();
-    events.emit('queueCounts', countsSnapshot());
-  };
-  const runRulesSoon = throttle(runRules, RULES_AFTER_SYNC_MIN_INTERVAL_MS, clockSources.monoNow);
+  /**
+   * Evaluates the rules now; the schedule's tick tells every window the new counts, and a tick that fails
+   * (the cache busy past its timeout) is logged and made good by the next.
+   */
+  const runRulesSoon = throttle(
+    () => rulesSchedule?.tickNow('sync'),
+    RULES_AFTER_SYNC_MIN_INTERVAL_MS,
+    clockSources.monoNow,
+  );
   const emitCountsSoon = throttle(
     () => events.emit('queueCounts', countsSnapshot()),
     COUNTS_AFTER_SYNC_MIN_INTERVAL_MS,

@@ -54,6 +54,33 @@ describe('startRulesSchedule', () => {
     expect(tick).toHaveBeenCalledTimes(4);
   });
 
+  it('ticks on demand (new data), logging a failed tick rather than throwing it at the caller, not after stop', () => {
+    vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
+    let busy = false;
+    const tick = vi.fn(() => {
+      if (busy) throw new Error('database is locked');
+      return report();
+    });
+    const onTick = vi.fn();
+    const log = logger();
+    schedule = startRulesSchedule({ tick }, shippedRulesConfig(), {
+      tickIntervalMs: 5_000,
+      logger: log,
+      onTick,
+    });
+    schedule.tickNow('sync');
+    expect(tick).toHaveBeenCalledTimes(2);
+    expect(onTick).toHaveBeenCalledTimes(2);
+    busy = true;
+    expect(() => schedule?.tickNow('sync')).not.toThrow();
+    expect(log.lines).toContain('error rules: tick (sync) failed');
+    expect(onTick).toHaveBeenCalledTimes(2);
+    busy = false;
+    schedule.stop();
+    schedule.tickNow('sync');
+    expect(tick).toHaveBeenCalledTimes(3);
+  });
+
   it('schedules one cron task per enabled calendar rule in the platform time zone', () => {
     vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
     const config = shippedRulesConfig();

@@ -24,6 +24,8 @@ export interface RulesScheduleOptions {
 export interface RulesSchedule {
   /** The cron tasks, one per enabled calendar rule (for inspection). */
   readonly cronTasks: ReadonlyMap<string, ScheduledTask>;
+  /** Ticks now (new data arrived), as the schedule ticks: a failure is logged, never thrown at the caller. */
+  tickNow(trigger: string): void;
   stop(): void;
 }
 
@@ -88,6 +90,9 @@ export function startRulesSchedule(
 
   return {
     cronTasks,
+    tickNow: (trigger) => {
+      if (!stopped) runTick(trigger);
+    },
     stop() {
       stopped = true;
       clearInterval(timer);

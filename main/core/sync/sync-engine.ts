@@ -4,12 +4,14 @@ import type { ServerClock } from '../clock';
 import type { Logger } from '../logger';
 import { NetworkStateTracker, type NetworkStateSnapshot } from '../network-state';
 import { DEFAULT_BACKOFF, fullJitterDelay, type BackoffPolicy } from './backoff';
-import { CacheWriter, tableOf } from './cache-writer';
-import { CentralClient, CentralError } from './central-client';
+import { CacheWriter, preparedKeys, tableOf } from './cache-writer';
+import { CentralClient, CentralError, type RequestOutcome } from './central-client';
 import { CircuitBreaker, DEFAULT_CIRCUIT, type CircuitBreakerOptions } from './circuit-breaker';
 import { readEventStream } from './event-stream';
 import { Outbox } from './outbox';
-import { entityNames, PageRejected, validatePage, type ValidPage } from './wire';
+import { createThreadedPageSource } from './page-fetch-thread';
+import { createInlinePageSource, type FetchedPage, type PageSource, type PageStream } from './page-fetcher';
+import { entityNames, PageRejected, type ValidPage } from './wire';
 
 export interface SyncEngineOptions {
   db: Database.Database;
@@ -19,6 +21,13 @@ export interface SyncEngineOptions {
   logger: Logger;
   fetch?: typeof globalThis.fetch;
   pageLimit?: number;
+  /** Pages fetched ahead while one is written (see page-fetcher.ts). */
+  pageLookahead?: number;
+  /**
+   * The bundled page-fetch-worker.cjs: pages are then fetched and prepared on a thread of their own
+   * (the app); without it, on the engine's thread (tests, tools).
+   */
+  pageFetcherScript?: string;
   pushBatchSize?: number;
   pollIntervalMs?: number;
   requestTimeoutMs?: number;
@@ -142,8 +151,9 @@ export class SyncEngine {
   readonly #db: Database.Database;
   readonly #writer: CacheWriter;
   readonly #client: CentralClient;
-  readonly #options: Required<Omit<SyncEngineOptions, 'onUpdate' | 'fetch'>> &
+  readonly #options: Required<Omit<SyncEngineOptions, 'onUpdate' | 'fetch' | 'pageFetcherScript'>> &
     Pick<SyncEngineOptions, 'onUpdate'>;
+  readonly #pages: PageSource;
   readonly #fetch: typeof globalThis.fetch;
   readonly #pullWaiter = new Waiter();
   readonly #pushWaiter = new Waiter();
@@ -161,6 +171,7 @@ export class SyncEngine {
   constructor(options: SyncEngineOptions) {
     this.#options = {
       pageLimit: 5000,
+      pageLookahead: 1,
       pushBatchSize: 50,
       pollIntervalMs: 15_000,
       requestTimeoutMs: 30_000,
@@ -179,20 +190,31 @@ export class SyncEngine {
     this.#writer = new CacheWriter(this.#db);
     this.outbox = new Outbox(this.#db);
     this.network = new NetworkStateTracker(options.clock.now());
+    const onOutcome = (outcome: RequestOutcome): void => {
+      const now = options.clock.now();
+      const changed = outcome.ok
+        ? this.network.recordSuccess(now, outcome.roundTripMs)
+        : this.network.recordFailure(now, outcome.failure?.message ?? 'request failed');
+      if (changed) this.#notify({ kind: 'state' });
+    };
     this.#client = new CentralClient({
       baseUrl: options.centralUrl,
       fetch: this.#fetch,
       monoNow: options.monoNow,
       timeoutMs: this.#options.requestTimeoutMs,
       maxBodyBytes: this.#options.maxPageBytes,
-      onOutcome: (outcome) => {
-        const now = options.clock.now();
-        const changed = outcome.ok
-          ? this.network.recordSuccess(now, outcome.roundTripMs)
-          : this.network.recordFailure(now, outcome.failure?.message ?? 'request failed');
-        if (changed) this.#notify({ kind: 'state' });
-      },
+      onOutcome,
     });
+    this.#pages = options.pageFetcherScript
+      ? createThreadedPageSource({
+          workerScript: options.pageFetcherScript,
+          baseUrl: options.centralUrl,
+          timeoutMs: this.#options.requestTimeoutMs,
+          maxBodyBytes: this.#options.maxPageBytes,
+          onOutcome,
+          logger: options.logger,
+        })
+      : createInlinePageSource(this.#client);
     this.#statements = {
       state: this.#db.prepare('SELECT * FROM sync_state WHERE id = 1'),
       token: this.#db.prepare('SELECT token FROM session WHERE id = 1'),
@@ -223,6 +245,7 @@ export class SyncEngine {
     this.#stop.abort();
     await this.#running;
     this.#running = null;
+    await this.#pages.dispose();
   }
 
   /** Pull now (a poke, a sign-in, the operator's request). */
@@ -261,105 +284,103 @@ export class SyncEngine {
 
   /**
    * Pulls pages until the feed is caught up. While a page is written, the next one is already being
-   * fetched (the server prepares it on another core), so the wire and the disk work at the same time.
-   * Exposed for tests and benchmarks.
+   * fetched and prepared (on the page fetch thread in the app; the server prepares it on another core),
+   * so the wire and the disk work at the same time. Exposed for tests and benchmarks.
    */
   async pullUntilCaughtUp(): Promise<number> {
-    let total = 0;
-    const since = this.outbox.confirmations;
-    let next = this.#fetchPage(this.#state().cursor);
-    for (;;) {
-      const fetched = await next;
-      if (fetched === null) return total;
-      const { page } = fetched;
-      if (page.hasMore) {
-        next = this.#fetchPage(page.cursor);
-        // Handled when awaited; this only keeps a failure during the write from being reported as unhandled.
-        next.catch(() => undefined);
-      }
-      this.#commitFetched(fetched, since);
-      total += page.changes.length;
-      if (!page.hasMore) return total;
-    }
+    return (await this.#pull(this.#options.pageLookahead, Number.POSITIVE_INFINITY)).total;
   }
 
   /** One page: fetch, validate, then write it and its cursor in one transaction. Null when not signed in. */
-  async pullPage(): Promise<ValidPage | null> {
-    const since = this.outbox.confirmations;
-    const fetched = await this.#fetchPage(this.#state().cursor);
-    if (fetched === null) return null;
-    this.#commitFetched(fetched, since);
-    return fetched.page;
+  async pullPage(): Promise<FetchedPage['meta'] | null> {
+    return (await this.#pull(0, 1)).last;
   }
 
-  /** Fetches and validates the page after `cursor` (the open items first when there is none yet). */
-  async #fetchPage(cursor: string | null): Promise<{ page: ValidPage; bytes: number } | null> {
+  /** Pulls at most `maxPages` pages, or until caught up: the changes written and the last page's facts. */
+  async #pull(
+    lookahead: number,
+    maxPages: number,
+  ): Promise<{ total: number; last: FetchedPage['meta'] | null }> {
     const token = this.#token();
-    if (token === null) return null;
-    const query = new URLSearchParams({ limit: String(this.#options.pageLimit) });
-    if (cursor === null) query.set('scope', 'open');
-    else query.set('cursor', cursor);
-    let response;
+    if (token === null) return { total: 0, last: null };
+    let last: FetchedPage['meta'] | null = null;
+    // The outbox's confirmation count when this pull began (see Outbox.settle).
+    const since = this.outbox.confirmations;
+    let stream = this.#openPages(this.#state().cursor, token, lookahead);
+    let total = 0;
     try {
-      response = await this.#client.request('GET', `/api/v1/changes?${query.toString()}`, { token });
-    } catch (error) {
-      if (error instanceof CentralError && error.failure.kind === 'cursorGone') {
-        this.#startFullResync(error.message);
-        return this.#fetchPage(null);
+      for (let pages = 0; pages < maxPages; pages += 1) {
+        let fetched: FetchedPage;
+        try {
+          fetched = await stream.next();
+        } catch (error) {
+          if (error instanceof CentralError && error.failure.kind === 'cursorGone') {
+            stream.close();
+            this.#startFullResync(error.message);
+            stream = this.#openPages(null, token, lookahead);
+            pages -= 1;
+            continue;
+          }
+          if (error instanceof PageRejected) {
+            this.#statements.recordError.run(
+              `a page from the central platform was refused: ${error.message}`,
+              this.#options.clock.now(),
+            );
+          }
+          throw this.#handleRequestError(error, token);
+        }
+        this.#options.clock.observe({
+          sentMono: fetched.sentMono,
+          receivedMono: fetched.receivedMono,
+          serverMs: fetched.meta.serverTimeMs,
+        });
+        this.#commitPage(fetched, since);
+        this.#notify({
+          kind: 'pageCommitted',
+          changes: fetched.changes.kinds.length,
+          phase: fetched.meta.phase,
+        });
+        total += fetched.changes.kinds.length;
+        last = fetched.meta;
+        if (!fetched.meta.hasMore) break;
       }
-      throw this.#handleRequestError(error, token);
+    } finally {
+      stream.close();
     }
-    let page: ValidPage;
-    try {
-      page = validatePage(response.body);
-    } catch (error) {
-      if (error instanceof PageRejected) {
-        this.#statements.recordError.run(
-          `a page from the central platform was refused: ${error.message}`,
-          this.#options.clock.now(),
-        );
-      }
-      throw error;
-    }
-    this.#options.clock.observe({
-      sentMono: response.sentMono,
-      receivedMono: response.receivedMono,
-      serverMs: page.serverTimeMs,
-    });
-    return { page, bytes: response.bytes };
+    return { total, last };
   }
 
-  /** `since`: the outbox's confirmation count when this pull began (see Outbox.settle). */
-  #commitFetched({ page, bytes }: { page: ValidPage; bytes: number }, since: number): void {
-    this.#commitPage(page, bytes, since);
-    this.#notify({ kind: 'pageCommitted', changes: page.changes.length, phase: page.phase });
+  /** The feed after `cursor` (the open items first when there is none yet). */
+  #openPages(cursor: string | null, token: string, lookahead: number): PageStream {
+    return this.#pages.open({ cursor, token, limit: this.#options.pageLimit, lookahead });
   }
 
-  #commitPage(page: ValidPage, bytes: number, since: number): void {
+  #commitPage({ meta, changes, bytes }: FetchedPage, since: number): void {
     const now = this.#options.clock.now();
+    const records = changes.kinds.length;
     this.#db.transaction(() => {
-      this.#writer.apply(page.changes);
+      this.#writer.applyPrepared(changes);
       const based = this.outbox.basedKeys();
       if (based.size > 0) {
-        for (const change of page.changes) {
-          if (Outbox.isBased(based, change.entity, change.id)) this.outbox.rebase(change.entity, change.id);
+        for (const { entity, id } of preparedKeys(changes)) {
+          if (Outbox.isBased(based, entity, id)) this.outbox.rebase(entity, id);
         }
       }
       // Caught up: documents whose actions were confirmed before this pull began now show the server's data.
-      if (!page.hasMore) this.outbox.settle(since);
+      if (!meta.hasMore) this.outbox.settle(since);
       this.#statements.afterPage.run({
-        cursor: page.cursor,
-        phase: page.phase,
+        cursor: meta.cursor,
+        phase: meta.phase,
         now,
         offset: this.#options.clock.offsetMs(),
-        records: page.changes.length,
+        records,
         bytes,
-        caughtUp: page.hasMore ? 0 : 1,
+        caughtUp: meta.hasMore ? 0 : 1,
       });
     })();
-    this.#rateWindow.push({ atMono: this.#options.monoNow(), records: page.changes.length });
+    this.#rateWindow.push({ atMono: this.#options.monoNow(), records });
     if (this.#rateWindow.length > 20) this.#rateWindow.shift();
-    this.#feedRemaining = page.remaining;
+    this.#feedRemaining = meta.remaining;
   }
 
   /**

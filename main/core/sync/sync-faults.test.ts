@@ -19,6 +19,7 @@ import {
   serverEntity,
   serverMutations,
   signInCache,
+  bundlePageFetcher,
   startTestCentral,
   syncState,
   syncedCache,
@@ -30,12 +31,15 @@ import {
 let test: TestCentral;
 let cleanups: (() => Promise<void> | void)[] = [];
 let cacheNumber = 0;
+let pageFetcherScript: string;
 
 beforeAll(async () => {
   // Heartbeats every 300 ms so that a stalled stream is noticed within a second or two.
   test = await startTestCentral({ seed: 23, historyDays: 2, heartbeatMs: 300 });
   // Only the tests change the district: "caught up" is then simply "the cache equals the server".
   await test.admin.pauseGeneration(true);
+  // Pages are fetched on their own thread, as in the app: the faults of the feed meet that thread.
+  pageFetcherScript = await bundlePageFetcher(test.dir);
 }, 60_000);
 
 afterEach(async () => {
@@ -97,6 +101,7 @@ async function running(overrides: Partial<SyncEngineOptions> = {}): Promise<Runn
     logger,
     useEventStream: true,
     heartbeatSilenceMs: 1_200,
+    pageFetcherScript,
     ...overrides,
   });
   engine.start();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createServerClock, systemClockSources, type ServerClock } from '../clock';
@@ -25,7 +26,11 @@ export interface SyncHostOptions {
   fetch?: typeof globalThis.fetch;
   /** The core's monotonic clock (injected in tests), so the engine and the core tell the same time. */
   monoNow?: () => number;
+  /** The bundled page-fetch-worker.cjs: pages are fetched and prepared on a thread of their own. */
+  pageFetcherScript?: string;
 }
+
+export const PAGE_FETCHER_BUNDLE = 'page-fetch-worker.cjs';
 
 /** Messages from the core to the worker. */
 export type ToSyncWorker =
@@ -51,6 +56,7 @@ export function createInlineSyncHost(options: SyncHostOptions & { clock?: Server
     logger: options.logger,
     pollIntervalMs: options.pollIntervalMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.pageFetcherScript ? { pageFetcherScript: options.pageFetcherScript } : {}),
     onUpdate: (update) => {
       latest = engine.snapshot();
       const offset = clock.isSynchronised() ? clock.offsetMs() : null;
@@ -90,6 +96,8 @@ export function createWorkerSyncHost(options: SyncHostOptions & { workerScript: 
           dbFile: options.dbFile,
           centralUrl: options.centralUrl,
           pollIntervalMs: options.pollIntervalMs,
+          // Bundled beside the sync worker (scripts/build.mjs).
+          pageFetcherScript: path.join(path.dirname(options.workerScript), PAGE_FETCHER_BUNDLE),
         },
       });
       stopped = new Promise((resolve) => worker?.once('exit', () => resolve()));

@@ -10,10 +10,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KillChildConfig } from './testing/kill-child';
 import {
+  bundleNodeEntry,
+  bundlePageFetcher,
   cacheDigest,
   clientIdOf,
   digestDiff,
@@ -35,23 +36,17 @@ const CATCH_UP_RUN = 20;
 
 let test: TestCentral;
 let bundle: string;
+let pageFetcherScript: string;
 const children = new Set<Child>();
 
 beforeAll(async () => {
   test = await startTestCentral({ seed: 31, historyDays: 2 });
-  // Node 22 cannot run TypeScript: bundle the child (as scripts/bench.mjs bundles benchmarks).
-  bundle = path.join(test.dir, 'kill-child.cjs');
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: [path.join(import.meta.dirname, 'testing', 'kill-child.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    external: ['better-sqlite3'],
-    logLevel: 'warning',
-  });
+  // Node 22 cannot run TypeScript: bundle the child, and the page fetch thread its engine runs as the app's does.
+  bundle = await bundleNodeEntry(
+    'main/core/sync/testing/kill-child.ts',
+    path.join(test.dir, 'kill-child.cjs'),
+  );
+  pageFetcherScript = await bundlePageFetcher(test.dir);
 }, 60_000);
 
 afterAll(async () => {
@@ -171,6 +166,7 @@ describe('killing the syncing process', () => {
         centralUrl: test.url,
         run,
         pageLimit: 40,
+        pageFetcherScript,
         actions: 3 + (run % 4),
         actionEveryMs: 10 + Math.floor(random() * 40),
       });
@@ -219,6 +215,7 @@ describe('killing the syncing process', () => {
       centralUrl: test.url,
       run: KILLS,
       pageLimit: 200,
+      pageFetcherScript,
       actions: 0,
       actionEveryMs: 1,
     });

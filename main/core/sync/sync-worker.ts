@@ -2,6 +2,7 @@
  * The sync worker thread's entry point (bundled to sync-worker.cjs beside the app's main bundle). It
  * owns the cache's writer connection for pulled pages; the core's thread keeps answering the bridge.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ const dataSchema = z.object({
   dbFile: z.string().min(1),
   centralUrl: z.string().min(1),
   pollIntervalMs: z.number().int().positive(),
+  pageFetcherScript: z.string().min(1).optional(),
 });
 
 function post(message: FromSyncWorker): void {
@@ -19,10 +21,16 @@ function post(message: FromSyncWorker): void {
 }
 
 try {
-  const data = dataSchema.parse(workerData);
+  const { pageFetcherScript, ...data } = dataSchema.parse(workerData);
+  const logger = createFileLogger(path.join(path.dirname(data.dbFile), 'logs'));
+  // A build without the fetch thread's bundle still syncs, only slower: pages are then fetched here.
+  const fetcherFound = pageFetcherScript !== undefined && fs.existsSync(pageFetcherScript);
+  if (pageFetcherScript !== undefined && !fetcherFound)
+    logger.warn(`${pageFetcherScript} is missing: pages are fetched on the sync thread`);
   const host = createInlineSyncHost({
     ...data,
-    logger: createFileLogger(path.join(path.dirname(data.dbFile), 'logs')),
+    logger,
+    ...(fetcherFound ? { pageFetcherScript } : {}),
   });
   host.onUpdate((update, snapshot, offsetMs) => post({ type: 'update', update, snapshot, offsetMs }));
   parentPort?.on('message', (message: ToSyncWorker) => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { build } from 'esbuild';
 import type { FaultSettings } from '../../../../central/faults';
 import { startCentral, type CentralOptions, type RunningCentral } from '../../../../central/server';
 import { createServerClock, systemClockSources, type ServerClock } from '../../clock';
@@ -18,6 +19,34 @@ import { CentralClient } from '../central-client';
 import { readSession, signIn, type StoredSession } from '../session';
 import { SyncEngine, type SyncEngineOptions } from '../sync-engine';
 import { entityNames } from '../wire';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+
+/**
+ * Bundles a Node entry point of the app (TypeScript) into `outfile`: a child process or a worker thread
+ * cannot run TypeScript, so tests bundle what they start, as scripts/build.mjs does for the app.
+ * better-sqlite3 (native) stays outside; a child process started from the bundle's folder needs
+ * NODE_PATH pointing at the project's node_modules.
+ */
+export async function bundleNodeEntry(entry: string, outfile: string): Promise<string> {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [path.resolve(ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: ['better-sqlite3'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** The page fetch thread's bundle (page-fetch-worker.cjs) in `dir`, for engines run as the app runs them. */
+export function bundlePageFetcher(dir: string): Promise<string> {
+  return bundleNodeEntry('main/core/sync/page-fetch-worker.ts', path.join(dir, 'page-fetch-worker.cjs'));
+}
 
 /** A small deterministic generator (mulberry32): seeded delays and choices that never flake. */
 export function seededRandom(seed: number): () => number {

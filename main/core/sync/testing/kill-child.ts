@@ -27,6 +27,8 @@ export interface KillChildConfig {
   centralUrl: string;
   run: number;
   pageLimit: number;
+  /** The bundled page fetch thread, as the app runs the engine. */
+  pageFetcherScript: string;
   actions: number;
   actionEveryMs: number;
 }
@@ -68,6 +70,7 @@ async function main(config: KillChildConfig): Promise<void> {
     monoNow: systemClockSources.monoNow,
     logger: silentLogger,
     pageLimit: config.pageLimit,
+    pageFetcherScript: config.pageFetcherScript,
     pollIntervalMs: 150,
     requestTimeoutMs: 10_000,
     useEventStream: config.mode === 'chaos',
@@ -97,6 +100,7 @@ async function main(config: KillChildConfig): Promise<void> {
       // Caught up twice in a row with nothing to send: the server has nothing newer than the cache.
       if ((await engine.pullUntilCaughtUp()) === 0 && engine.outbox.counts().pending === 0) {
         say('done');
+        await engine.stop();
         db.close();
         return;
       }
