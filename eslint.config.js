@@ -66,5 +66,22 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: reactHooks.configs.recommended.rules,
   },
+  {
+    // See applyConnectionPragmas (main/core/db/open-database.ts): two connections write the cache, so a
+    // transaction that writes begins IMMEDIATE. `db.transaction(fn)()` runs the deferred variant.
+    files: ['main/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression > CallExpression.callee > MemberExpression.callee[property.name='transaction']",
+          message:
+            'Begin write transactions IMMEDIATE: db.transaction(fn).immediate() (see applyConnectionPragmas).',
+        },
+      ],
+    },
+  },
   ...layerRules,
 );

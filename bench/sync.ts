@@ -122,7 +122,12 @@ async function main(): Promise<void> {
     demo: false,
     version: 'bench',
     config: { centralUrl: central.url, pollIntervalMs: 15_000 },
-    logger: silentLogger,
+    // Warnings and errors of the core are part of the result: a failure during the sync must show.
+    logger: {
+      ...silentLogger,
+      warn: (message, detail) => log(`core warning: ${message} ${detail instanceof Error ? detail.message : ''}`),
+      error: (message, detail) => log(`core error: ${message} ${detail instanceof Error ? detail.message : ''}`),
+    },
     sync: { kind: 'worker', workerScript: path.join(distDir, 'node', 'sync-worker.cjs') },
   });
   core.start();
@@ -146,11 +151,16 @@ async function main(): Promise<void> {
   const writeFailures: string[] = [];
   let openItemsSeconds: number | null = null;
   let status: ShellStatus;
+  let lastError: string | null = null;
   for (;;) {
     const asked = performance.now();
     await call<QueuePage>(core, 'getQueuePage', { queue: 'undispatched', offset: 0, limit: 100 });
     bridgeSamples.push(performance.now() - asked);
     status = await call<ShellStatus>(core, 'getStatus');
+    if (status.connection.lastError !== lastError) {
+      lastError = status.connection.lastError;
+      if (lastError !== null) log(`sync error: ${lastError}`);
+    }
     if (bridgeSamples.length % 10 === 0 && status.serverTime !== null) {
       const until = new Date(Date.parse(status.serverTime) + 60_000).toISOString();
       const writing = performance.now();

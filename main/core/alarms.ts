@@ -117,25 +117,27 @@ export class AlarmCentre {
   /** Silences the given alerts on this workstation, for good. Unknown ids are refused, naming the field. */
   acknowledge(alertIds: readonly string[], operator: AlarmOperator): AlarmState {
     const now = this.#clock.now();
-    this.#db.transaction(() => {
-      const unknown = alertIds.filter((id) => this.#statements.alertLevel.get(id) === undefined);
-      if (unknown.length > 0) {
-        throw new BridgeFailure(
-          'ACTION_REFUSED',
-          `alertIds: no such alert: ${unknown.slice(0, 5).join(', ')}`,
-        );
-      }
-      for (const alertId of new Set(alertIds)) {
-        if (this.#statements.acknowledge.run(alertId, now, operator.id).changes === 0) continue;
-        this.#statements.audit.run(
-          now,
-          operator.id,
-          'alarm.acknowledged',
-          `alert:${alertId}`,
-          JSON.stringify({ operatorName: operator.name }),
-        );
-      }
-    })();
+    this.#db
+      .transaction(() => {
+        const unknown = alertIds.filter((id) => this.#statements.alertLevel.get(id) === undefined);
+        if (unknown.length > 0) {
+          throw new BridgeFailure(
+            'ACTION_REFUSED',
+            `alertIds: no such alert: ${unknown.slice(0, 5).join(', ')}`,
+          );
+        }
+        for (const alertId of new Set(alertIds)) {
+          if (this.#statements.acknowledge.run(alertId, now, operator.id).changes === 0) continue;
+          this.#statements.audit.run(
+            now,
+            operator.id,
+            'alarm.acknowledged',
+            `alert:${alertId}`,
+            JSON.stringify({ operatorName: operator.name }),
+          );
+        }
+      })
+      .immediate();
     return this.state();
   }
 
@@ -162,21 +164,23 @@ export class AlarmCentre {
         );
       }
     }
-    this.#db.transaction(() => {
-      this.#statements.mute.run(
-        untilMs,
-        untilMs === null ? null : operator.id,
-        untilMs === null ? null : operator.name,
-        now,
-      );
-      this.#statements.audit.run(
-        now,
-        operator.id,
-        untilMs === null ? 'alarm.unmuted' : 'alarm.muted',
-        null,
-        JSON.stringify({ until: untilMs === null ? null : toIso(untilMs), operatorName: operator.name }),
-      );
-    })();
+    this.#db
+      .transaction(() => {
+        this.#statements.mute.run(
+          untilMs,
+          untilMs === null ? null : operator.id,
+          untilMs === null ? null : operator.name,
+          now,
+        );
+        this.#statements.audit.run(
+          now,
+          operator.id,
+          untilMs === null ? 'alarm.unmuted' : 'alarm.muted',
+          null,
+          JSON.stringify({ until: untilMs === null ? null : toIso(untilMs), operatorName: operator.name }),
+        );
+      })
+      .immediate();
     return this.state();
   }
 

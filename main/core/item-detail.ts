@@ -152,8 +152,8 @@ export class ItemDetailReader {
   }
 
   read(ref: ItemRef): ItemDetail {
-    // One read transaction: the sync worker may commit between two statements otherwise.
-    return this.#db.transaction(() => this.#read(ref))();
+    // One read transaction (deferred: it only reads): the sync worker may commit between two statements otherwise.
+    return this.#db.transaction(() => this.#read(ref)).deferred();
   }
 
   #read(ref: ItemRef): ItemDetail {

@@ -120,11 +120,13 @@ export function queueAction(
   deps: PromptActionDependencies,
   input: { name: MutationName; args: unknown; operator: ActingOperator; at: string; clientId: string },
 ): OutboxEntry {
-  return deps.db.transaction(() => {
-    const entry = deps.outbox.enqueue(input);
-    followLocalPrompt(deps.rules, entry.name, entry.args, input.operator.id, 'submit');
-    return entry;
-  })();
+  return deps.db
+    .transaction(() => {
+      const entry = deps.outbox.enqueue(input);
+      followLocalPrompt(deps.rules, entry.name, entry.args, input.operator.id, 'submit');
+      return entry;
+    })
+    .immediate();
 }
 
 /**
@@ -135,17 +137,19 @@ export function retryAction(
   deps: PromptActionDependencies,
   input: { mutationId: string; args: unknown; operator: ActingOperator; at: string; clientId: string },
 ): OutboxEntry {
-  return deps.db.transaction(() => {
-    const entry = deps.outbox.retryEdited(
-      input.mutationId,
-      input.args,
-      input.operator,
-      input.at,
-      input.clientId,
-    );
-    followLocalPrompt(deps.rules, entry.name, entry.args, input.operator.id, 'retry');
-    return entry;
-  })();
+  return deps.db
+    .transaction(() => {
+      const entry = deps.outbox.retryEdited(
+        input.mutationId,
+        input.args,
+        input.operator,
+        input.at,
+        input.clientId,
+      );
+      followLocalPrompt(deps.rules, entry.name, entry.args, input.operator.id, 'retry');
+      return entry;
+    })
+    .immediate();
 }
 
 function requireOpenLocalPrompt(rules: RulesEngine, promptId: string): WorkPromptRecord {

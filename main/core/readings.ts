@@ -134,10 +134,12 @@ export class ReadingsService {
     const fetched = await this.#fetch(alertId);
     if (fetched.ok) {
       const fetchedAtMs = this.#options.clock.now();
-      this.#options.db.transaction(() => {
-        this.#statements.store.run(alertId, fetchedAtMs, JSON.stringify(fetched.series));
-        this.#statements.prune.run(fetchedAtMs - READINGS_CACHE_RETENTION_MS);
-      })();
+      this.#options.db
+        .transaction(() => {
+          this.#statements.store.run(alertId, fetchedAtMs, JSON.stringify(fetched.series));
+          this.#statements.prune.run(fetchedAtMs - READINGS_CACHE_RETENTION_MS);
+        })
+        .immediate();
       return {
         ...fetched.series,
         source: 'central',

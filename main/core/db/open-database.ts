@@ -39,6 +39,11 @@ export interface OpenCacheOptions {
  * Pragmas for every connection to the cache. WAL lets the sync writer and the bridge's readers run at
  * once. `synchronous=FULL` because the outbox lives in this file: better-sqlite3 leaves WAL at NORMAL,
  * where a power cut can lose the last transactions, i.e. an action the operator saw confirmed.
+ *
+ * Every transaction that writes begins IMMEDIATE (`.immediate()`): two connections write this file, and a
+ * deferred transaction that has read when the other commits cannot upgrade to writing; SQLite then fails
+ * it at once (SQLITE_BUSY_SNAPSHOT) without waiting, which during an initial sync would fail an operator's
+ * action. IMMEDIATE takes the write lock first, waiting up to the busy timeout for the other's commit.
  */
 export function applyConnectionPragmas(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
@@ -132,7 +137,7 @@ export function openCacheDatabase(file: string, options: OpenCacheOptions): Open
     );
     db.transaction(() => {
       for (const row of recovered) insert.run(row);
-    })();
+    }).immediate();
   }
   return {
     db,

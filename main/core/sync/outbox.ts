@@ -181,31 +181,33 @@ export class Outbox {
     const parsed = (mutationArgSchemas[input.name] as z.ZodType).safeParse(input.args);
     if (!parsed.success) throw new ActionRejectedLocally(describeIssues(parsed.error, input.name));
     const mutationId = randomUUID();
-    return this.db.transaction(() => {
-      const info = this.#statements.insert.run(
-        mutationId,
-        input.name,
-        JSON.stringify(parsed.data),
-        input.at,
-        input.operator.id,
-        input.operator.name,
-        input.clientId,
-      );
-      const entry = toEntry(this.#statements.bySeq.get(info.lastInsertRowid) as OutboxRow);
-      for (const effect of localEffects(entry.name, entry.args, contextOf(entry))) {
-        this.#statements.touch.run(mutationId, effect.entity, effect.id);
-        this.#ensureBase(effect.entity, effect.id);
-        this.#recompute(effect.entity, effect.id);
-      }
-      this.#statements.audit.run(
-        Date.parse(input.at),
-        input.operator.id,
-        `action.${input.name}`,
-        mutationId,
-        JSON.stringify(parsed.data),
-      );
-      return entry;
-    })();
+    return this.db
+      .transaction(() => {
+        const info = this.#statements.insert.run(
+          mutationId,
+          input.name,
+          JSON.stringify(parsed.data),
+          input.at,
+          input.operator.id,
+          input.operator.name,
+          input.clientId,
+        );
+        const entry = toEntry(this.#statements.bySeq.get(info.lastInsertRowid) as OutboxRow);
+        for (const effect of localEffects(entry.name, entry.args, contextOf(entry))) {
+          this.#statements.touch.run(mutationId, effect.entity, effect.id);
+          this.#ensureBase(effect.entity, effect.id);
+          this.#recompute(effect.entity, effect.id);
+        }
+        this.#statements.audit.run(
+          Date.parse(input.at),
+          input.operator.id,
+          `action.${input.name}`,
+          mutationId,
+          JSON.stringify(parsed.data),
+        );
+        return entry;
+      })
+      .immediate();
   }
 
   /**
@@ -252,43 +254,51 @@ export class Outbox {
 
   /** The server applied it (now or before): the entry is done; its effect stays until the server's data replaces it. */
   markApplied(mutationId: string, atMs: number): void {
-    this.db.transaction(() => {
-      if (this.#statements.complete.run(atMs, mutationId).changes === 0) return;
-      this.#confirmations += 1;
-      this.#releaseTouches(mutationId, false);
-    })();
+    this.db
+      .transaction(() => {
+        if (this.#statements.complete.run(atMs, mutationId).changes === 0) return;
+        this.#confirmations += 1;
+        this.#releaseTouches(mutationId, false);
+      })
+      .immediate();
   }
 
   /** The server refused it: its effect is withdrawn and the operator decides (retry after editing, or discard). */
   markRejected(mutationId: string, code: string, message: string, atMs: number): void {
-    this.db.transaction(() => {
-      if (this.#statements.reject.run(code, message, atMs, mutationId).changes === 0) return;
-      this.#releaseTouches(mutationId, true);
-      this.#statements.audit.run(
-        atMs,
-        null,
-        'outbox.rejected',
-        mutationId,
-        JSON.stringify({ code, message }),
-      );
-    })();
+    this.db
+      .transaction(() => {
+        if (this.#statements.reject.run(code, message, atMs, mutationId).changes === 0) return;
+        this.#releaseTouches(mutationId, true);
+        this.#statements.audit.run(
+          atMs,
+          null,
+          'outbox.rejected',
+          mutationId,
+          JSON.stringify({ code, message }),
+        );
+      })
+      .immediate();
   }
 
   /** A sending attempt failed before the server answered for this entry; it stays pending. */
   markAttemptFailed(mutationIds: readonly string[], reason: string): void {
-    this.db.transaction(() => {
-      for (const id of mutationIds) this.#statements.attemptFailed.run(reason, id);
-    })();
+    this.db
+      .transaction(() => {
+        for (const id of mutationIds) this.#statements.attemptFailed.run(reason, id);
+      })
+      .immediate();
   }
 
   /** The operator gives up a rejected action (audited). */
   discard(mutationId: string, operator: ActingOperator, atMs: number): void {
-    this.db.transaction(() => {
-      if (this.#statements.discard.run(atMs, mutationId).changes === 0) {
-        throw new ActionRejectedLocally(`action ${mutationId} is not waiting for a decision`);
-      }
-      this.#statements.audit.run(atMs, operator.id, 'outbox.discard', mutationId, '{}');
-    })();
+    this.db
+      .transaction(() => {
+        if (this.#statements.discard.run(atMs, mutationId).changes === 0) {
+          throw new ActionRejectedLocally(`action ${mutationId} is not waiting for a decision`);
+        }
+        this.#statements.audit.run(atMs, operator.id, 'outbox.discard', mutationId, '{}');
+      })
+      .immediate();
   }
 
   /** The operator edits a rejected action and sends it again: a new entry replaces it (both audited). */
@@ -299,22 +309,24 @@ export class Outbox {
     at: string,
     clientId: string,
   ): OutboxEntry {
-    return this.db.transaction(() => {
-      const original = this.get(mutationId);
-      if (original?.state !== 'rejected') {
-        throw new ActionRejectedLocally(`action ${mutationId} is not waiting for a decision`);
-      }
-      this.#statements.discard.run(Date.parse(at), mutationId);
-      const retry = this.enqueue({ name: original.name, args, operator, at, clientId });
-      this.#statements.audit.run(
-        Date.parse(at),
-        operator.id,
-        'outbox.retry',
-        mutationId,
-        JSON.stringify({ replacedBy: retry.mutationId }),
-      );
-      return retry;
-    })();
+    return this.db
+      .transaction(() => {
+        const original = this.get(mutationId);
+        if (original?.state !== 'rejected') {
+          throw new ActionRejectedLocally(`action ${mutationId} is not waiting for a decision`);
+        }
+        this.#statements.discard.run(Date.parse(at), mutationId);
+        const retry = this.enqueue({ name: original.name, args, operator, at, clientId });
+        this.#statements.audit.run(
+          Date.parse(at),
+          operator.id,
+          'outbox.retry',
+          mutationId,
+          JSON.stringify({ replacedBy: retry.mutationId }),
+        );
+        return retry;
+      })
+      .immediate();
   }
 
   /** Keys of documents with unfinished local effects (checked after every pulled page). */

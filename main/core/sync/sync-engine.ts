@@ -358,26 +358,28 @@ export class SyncEngine {
   #commitPage({ meta, changes, bytes }: FetchedPage, since: number): void {
     const now = this.#options.clock.now();
     const records = changes.kinds.length;
-    this.#db.transaction(() => {
-      this.#writer.applyPrepared(changes);
-      const based = this.outbox.basedKeys();
-      if (based.size > 0) {
-        for (const { entity, id } of preparedKeys(changes)) {
-          if (Outbox.isBased(based, entity, id)) this.outbox.rebase(entity, id);
+    this.#db
+      .transaction(() => {
+        this.#writer.applyPrepared(changes);
+        const based = this.outbox.basedKeys();
+        if (based.size > 0) {
+          for (const { entity, id } of preparedKeys(changes)) {
+            if (Outbox.isBased(based, entity, id)) this.outbox.rebase(entity, id);
+          }
         }
-      }
-      // Caught up: documents whose actions were confirmed before this pull began now show the server's data.
-      if (!meta.hasMore) this.outbox.settle(since);
-      this.#statements.afterPage.run({
-        cursor: meta.cursor,
-        phase: meta.phase,
-        now,
-        offset: this.#options.clock.offsetMs(),
-        records,
-        bytes,
-        caughtUp: meta.hasMore ? 0 : 1,
-      });
-    })();
+        // Caught up: documents whose actions were confirmed before this pull began now show the server's data.
+        if (!meta.hasMore) this.outbox.settle(since);
+        this.#statements.afterPage.run({
+          cursor: meta.cursor,
+          phase: meta.phase,
+          now,
+          offset: this.#options.clock.offsetMs(),
+          records,
+          bytes,
+          caughtUp: meta.hasMore ? 0 : 1,
+        });
+      })
+      .immediate();
     this.#rateWindow.push({ atMono: this.#options.monoNow(), records });
     if (this.#rateWindow.length > 20) this.#rateWindow.shift();
     this.#feedRemaining = meta.remaining;
@@ -390,16 +392,18 @@ export class SyncEngine {
    */
   #startFullResync(reason: string): void {
     this.#options.logger.warn(`full resync: ${reason}`);
-    this.#db.transaction(() => {
-      for (const entity of entityNames) this.#db.prepare(`DELETE FROM ${tableOf(entity)}`).run();
-      this.#db
-        .prepare(
-          `UPDATE sync_state SET cursor = NULL, phase = 'initial', initial_started_at = NULL, initial_completed_at = NULL,
+    this.#db
+      .transaction(() => {
+        for (const entity of entityNames) this.#db.prepare(`DELETE FROM ${tableOf(entity)}`).run();
+        this.#db
+          .prepare(
+            `UPDATE sync_state SET cursor = NULL, phase = 'initial', initial_started_at = NULL, initial_completed_at = NULL,
              records_applied = 0, bytes_received = 0, full_resyncs = full_resyncs + 1, last_error = ? WHERE id = 1`,
-        )
-        .run(`full resync: ${reason}`);
-      this.outbox.recomputeAll();
-    })();
+          )
+          .run(`full resync: ${reason}`);
+        this.outbox.recomputeAll();
+      })
+      .immediate();
     this.#notify({ kind: 'state' });
   }
 
