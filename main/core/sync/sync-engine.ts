@@ -322,10 +322,7 @@ export class SyncEngine {
             continue;
           }
           if (error instanceof PageRejected) {
-            this.#statements.recordError.run(
-              `a page from the central platform was refused: ${error.message}`,
-              this.#options.clock.now(),
-            );
+            throw new PageRejected(`a page from the central platform was refused: ${error.message}`);
           }
           throw this.#handleRequestError(error, token);
         }
@@ -465,10 +462,12 @@ export class SyncEngine {
     try {
       response = await this.#client.request('POST', '/api/v1/mutations', { token, body });
     } catch (error) {
-      this.outbox.markAttemptFailed(
-        batch.map((entry) => entry.mutationId),
-        error instanceof Error ? error.message : String(error),
-      );
+      this.#bestEffort('count the failed upload', () => {
+        this.outbox.markAttemptFailed(
+          batch.map((entry) => entry.mutationId),
+          error instanceof Error ? error.message : String(error),
+        );
+      });
       throw this.#handleRequestError(error, token);
     }
     const parsed = mutationResponseSchema.safeParse(response.body);
@@ -550,40 +549,50 @@ export class SyncEngine {
     const stop = this.#stop.signal;
     let failures = 0;
     while (!stop.aborted) {
-      const token = this.#token();
-      if (token === null) {
-        this.#setEventStream('off');
-        await this.#sessionWaiter.wait(this.#options.pollIntervalMs, stop);
-        continue;
+      try {
+        failures = await this.#listenOnce(failures, stop);
+      } catch (error) {
+        // Reading the cache failed (busy past its timeout): the stream is opened again after a pause.
+        this.#options.logger.warn('the event stream stopped on an error; reconnecting', error);
+        failures += 1;
+        await sleep(fullJitterDelay(failures, this.#options.backoff, this.#options.random), stop);
       }
-      this.#setEventStream('connecting');
-      const end = await readEventStream(
-        {
-          url: `${this.#client.baseUrl}/api/v1/events`,
-          token,
-          fetch: this.#fetch,
-          silenceLimitMs: this.#options.heartbeatSilenceMs,
-          onEvent: (event) => {
-            failures = 0;
-            this.#setEventStream('connected');
-            if (event.event !== 'poke') return;
-            const poke = pokeSchema.safeParse(safeJson(event.data));
-            if (poke.success && poke.data.cursor !== this.#state().cursor) this.pokePull();
-          },
-        },
-        stop,
-      );
-      if (this.#stopped()) break;
-      this.#setEventStream('connecting');
-      if (end === 'unauthorized') this.#sessionExpired = true;
-      if (end === 'silent') this.#options.logger.warn('the event stream fell silent; reconnecting');
-      failures += 1;
-      await sleep(
-        Math.max(500, fullJitterDelay(failures, this.#options.backoff, this.#options.random)),
-        stop,
-      );
     }
     this.#setEventStream('off');
+  }
+
+  /** One connection of the event stream, until it ends; resolves with the failure count after it. */
+  async #listenOnce(failures: number, stop: AbortSignal): Promise<number> {
+    const token = this.#token();
+    if (token === null) {
+      this.#setEventStream('off');
+      await this.#sessionWaiter.wait(this.#options.pollIntervalMs, stop);
+      return failures;
+    }
+    this.#setEventStream('connecting');
+    const end = await readEventStream(
+      {
+        url: `${this.#client.baseUrl}/api/v1/events`,
+        token,
+        fetch: this.#fetch,
+        silenceLimitMs: this.#options.heartbeatSilenceMs,
+        onEvent: (event) => {
+          failures = 0;
+          this.#setEventStream('connected');
+          if (event.event !== 'poke') return;
+          const poke = pokeSchema.safeParse(safeJson(event.data));
+          if (poke.success && poke.data.cursor !== this.#state().cursor) this.pokePull();
+        },
+      },
+      stop,
+    );
+    if (this.#stopped()) return failures;
+    this.#setEventStream('connecting');
+    if (end === 'unauthorized') this.#sessionExpired = true;
+    if (end === 'silent') this.#options.logger.warn('the event stream fell silent; reconnecting');
+    failures += 1;
+    await sleep(Math.max(500, fullJitterDelay(failures, this.#options.backoff, this.#options.random)), stop);
+    return failures;
   }
 
   #setEventStream(state: SyncSnapshot['eventStream']): void {
@@ -598,7 +607,7 @@ export class SyncEngine {
     if (error instanceof CentralError && error.failure.kind === 'unauthorized') {
       // The token expired (or was revoked): forget it, keep the operator and every queued action; the
       // operator is asked to sign in again and the queues resume with the new token.
-      this.#statements.expireToken.run(token);
+      this.#bestEffort('forget the expired token', () => this.#statements.expireToken.run(token));
       this.#sessionExpired = true;
       this.#notify({ kind: 'state' });
     }
@@ -607,8 +616,23 @@ export class SyncEngine {
 
   #recordError(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.#statements.recordError.run(message, this.#options.clock.now());
+    this.#bestEffort(`record the sync error "${message}"`, () =>
+      this.#statements.recordError.run(message, this.#options.clock.now()),
+    );
     this.#notify({ kind: 'state' });
+  }
+
+  /**
+   * Bookkeeping written while handling a failure: if the cache cannot take it either (busy past its
+   * timeout while the core holds the write lock), the failure is still handled and the loops go on;
+   * throwing here would end the loop, and with it the sync, for good.
+   */
+  #bestEffort(what: string, write: () => unknown): void {
+    try {
+      write();
+    } catch (error) {
+      this.#options.logger.warn(`sync: could not ${what}`, error);
+    }
   }
 
   /** Read through a method: after an await, flow analysis would still assume the signal is not aborted. */

@@ -20,6 +20,7 @@ import {
   serverMutations,
   signInCache,
   bundlePageFetcher,
+  openCache,
   startTestCentral,
   syncState,
   syncedCache,
@@ -84,6 +85,7 @@ interface Running {
   clock: ServerClock;
   answers: MutationAnswer[];
   warnings: string[];
+  file: string;
 }
 
 /** A fresh cache, signed in and fully synced, with its engine running. */
@@ -96,7 +98,7 @@ async function running(overrides: Partial<SyncEngineOptions> = {}): Promise<Runn
     error: (message) => warnings.push(message),
   };
   cacheNumber += 1;
-  const { db, engine, clock } = await syncedCache(test, `cache-${cacheNumber}.db`, {
+  const { db, engine, clock, file } = await syncedCache(test, `cache-${cacheNumber}.db`, {
     fetch: recordingFetch(answers),
     logger,
     useEventStream: true,
@@ -114,7 +116,7 @@ async function running(overrides: Partial<SyncEngineOptions> = {}): Promise<Runn
     () => engine.snapshot(),
     (snapshot) => snapshot.network.state === 'online' && snapshot.progress.stage === 'live',
   );
-  return { db, engine, clock, answers, warnings };
+  return { db, engine, clock, answers, warnings, file };
 }
 
 let noteNumber = 0;
@@ -246,6 +248,30 @@ describe('the sync engine under the reference server’s faults', () => {
     expect(down.snapshot.network.lastError).toMatch(/HTTP 500/);
     expect(down.snapshot.outbox.pending).toBe(3);
     expect(serverMutations(test.serverDb(), mutationIds)).toEqual([]);
+    await test.admin.clearFaults();
+    await expectRecovered(run, mutationIds, noteIds);
+  }, 40_000);
+
+  it('the cache busy past its timeout while failures are recorded: the sync goes on, and recovers', async () => {
+    const run = await running();
+    // The core holds the write lock longer than the engine waits for it (a slow rules tick, say).
+    run.db.pragma('busy_timeout = 50');
+    const core = openCache(run.file);
+    cleanups.push(() => {
+      core.close();
+    });
+    await test.admin.setFaults({ serverErrorRate: 1 });
+    const { mutationIds, noteIds } = addNotes(run, 2);
+    core.prepare('BEGIN IMMEDIATE').run();
+    run.engine.kickPush();
+    run.engine.pokePull();
+    await until(
+      'failures the engine could not record',
+      () => run.warnings.filter((line) => line.startsWith('sync: could not')).length,
+      (count) => count >= 3,
+    );
+    core.prepare('ROLLBACK').run();
+    run.db.pragma('busy_timeout = 5000');
     await test.admin.clearFaults();
     await expectRecovered(run, mutationIds, noteIds);
   }, 40_000);

@@ -31,6 +31,9 @@ export interface SyncHostOptions {
 }
 
 export const PAGE_FETCHER_BUNDLE = 'page-fetch-worker.cjs';
+const SYNC_BUSY_TIMEOUT_MS = 20_000;
+/** Restarts of a sync worker that stopped unexpectedly wait 1 s, 2 s, 4 s, ... up to this. */
+const MAX_RESTART_DELAY_MS = 30_000;
 
 /** Messages from the core to the worker. */
 export type ToSyncWorker =
@@ -45,6 +48,9 @@ export type FromSyncWorker =
 export function createInlineSyncHost(options: SyncHostOptions & { clock?: ServerClock }): SyncHost {
   const db = new Database(options.dbFile);
   applyConnectionPragmas(db);
+  // The sync waits longer than the core for the write lock: nobody waits on it, and the core's rules
+  // tick after a large page may hold the lock for seconds on a slow machine.
+  db.pragma(`busy_timeout = ${SYNC_BUSY_TIMEOUT_MS}`);
   const clock = options.clock ?? createServerClock();
   const listeners: ((update: SyncUpdate, snapshot: SyncSnapshot, offsetMs: number | null) => void)[] = [];
   let latest: SyncSnapshot | null = null;
@@ -79,43 +85,71 @@ export function createInlineSyncHost(options: SyncHostOptions & { clock?: Server
 
 /**
  * Runs the engine in a worker thread with its own connection, so that writing a page of the initial
- * sync never holds up the thread that answers the bridge (WAL lets the bridge read meanwhile).
+ * sync never holds up the thread that answers the bridge (WAL lets the bridge read meanwhile). A worker
+ * that stops unexpectedly is started again (after 1 s, then longer), so the sync never ends for good
+ * behind the operator's back: everything it needs is in the cache.
  */
 export function createWorkerSyncHost(options: SyncHostOptions & { workerScript: string }): SyncHost {
   const listeners: ((update: SyncUpdate, snapshot: SyncSnapshot, offsetMs: number | null) => void)[] = [];
   let latest: SyncSnapshot | null = null;
   let worker: Worker | null = null;
-  let stopped: Promise<void> | null = null;
+  let exited: Promise<void> = Promise.resolve();
+  let stopping = false;
+  let restarts = 0;
+  let restartTimer: NodeJS.Timeout | null = null;
   const send = (message: ToSyncWorker): void => worker?.postMessage(message);
+
+  const spawn = (): void => {
+    const started = new Worker(options.workerScript, {
+      workerData: {
+        dbFile: options.dbFile,
+        centralUrl: options.centralUrl,
+        pollIntervalMs: options.pollIntervalMs,
+        // Bundled beside the sync worker (scripts/build.mjs).
+        pageFetcherScript: path.join(path.dirname(options.workerScript), PAGE_FETCHER_BUNDLE),
+      },
+    });
+    worker = started;
+    exited = new Promise((resolve) => started.once('exit', () => resolve()));
+    started.on('message', (message: FromSyncWorker) => {
+      if (message.type === 'update') {
+        latest = message.snapshot;
+        for (const listener of listeners) listener(message.update, message.snapshot, message.offsetMs);
+      } else if (message.type === 'fatal') {
+        options.logger.error(`the sync worker stopped: ${message.message}`);
+      }
+    });
+    started.on('error', (error) => options.logger.error('the sync worker failed', error));
+    started.once('exit', (code) => {
+      if (worker === started) worker = null;
+      if (stopping) return;
+      const delay = Math.min(MAX_RESTART_DELAY_MS, 1_000 * 2 ** restarts);
+      restarts += 1;
+      options.logger.error(
+        `the sync worker stopped unexpectedly (exit code ${code}); starting it again in ${delay / 1000} s`,
+      );
+      restartTimer = setTimeout(() => {
+        restartTimer = null;
+        if (!stopping) spawn();
+      }, delay);
+    });
+  };
 
   return {
     start() {
-      if (worker) return;
-      worker = new Worker(options.workerScript, {
-        workerData: {
-          dbFile: options.dbFile,
-          centralUrl: options.centralUrl,
-          pollIntervalMs: options.pollIntervalMs,
-          // Bundled beside the sync worker (scripts/build.mjs).
-          pageFetcherScript: path.join(path.dirname(options.workerScript), PAGE_FETCHER_BUNDLE),
-        },
-      });
-      stopped = new Promise((resolve) => worker?.once('exit', () => resolve()));
-      worker.on('message', (message: FromSyncWorker) => {
-        if (message.type === 'update') {
-          latest = message.snapshot;
-          for (const listener of listeners) listener(message.update, message.snapshot, message.offsetMs);
-        } else if (message.type === 'fatal') {
-          options.logger.error(`the sync worker stopped: ${message.message}`);
-        }
-      });
-      worker.on('error', (error) => options.logger.error('the sync worker failed', error));
+      if (worker || restartTimer) return;
+      stopping = false;
+      spawn();
     },
     async stop() {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = null;
       if (!worker) return;
+      const stoppingWorker = worker;
       send({ type: 'stop' });
-      const timeout = setTimeout(() => void worker?.terminate(), 5_000);
-      await stopped;
+      const timeout = setTimeout(() => void stoppingWorker.terminate(), 5_000);
+      await exited;
       clearTimeout(timeout);
       worker = null;
     },

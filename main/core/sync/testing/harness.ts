@@ -25,8 +25,7 @@ const ROOT = path.resolve(import.meta.dirname, '../../../..');
 /**
  * Bundles a Node entry point of the app (TypeScript) into `outfile`: a child process or a worker thread
  * cannot run TypeScript, so tests bundle what they start, as scripts/build.mjs does for the app.
- * better-sqlite3 (native) stays outside; a child process started from the bundle's folder needs
- * NODE_PATH pointing at the project's node_modules.
+ * better-sqlite3 (native) stays outside, found in the project's node_modules wherever the bundle lies.
  */
 export async function bundleNodeEntry(entry: string, outfile: string): Promise<string> {
   await build({
@@ -38,6 +37,7 @@ export async function bundleNodeEntry(entry: string, outfile: string): Promise<s
     format: 'cjs',
     target: 'node22',
     external: ['better-sqlite3'],
+    banner: { js: `module.paths.push(${JSON.stringify(path.join(ROOT, 'node_modules'))});` },
     logLevel: 'warning',
   });
   return outfile;
