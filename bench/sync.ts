@@ -125,8 +125,10 @@ async function main(): Promise<void> {
     // Warnings and errors of the core are part of the result: a failure during the sync must show.
     logger: {
       ...silentLogger,
-      warn: (message, detail) => log(`core warning: ${message} ${detail instanceof Error ? detail.message : ''}`),
-      error: (message, detail) => log(`core error: ${message} ${detail instanceof Error ? detail.message : ''}`),
+      warn: (message, detail) =>
+        log(`core warning: ${message} ${detail instanceof Error ? detail.message : ''}`),
+      error: (message, detail) =>
+        log(`core error: ${message} ${detail instanceof Error ? detail.message : ''}`),
     },
     sync: { kind: 'worker', workerScript: path.join(distDir, 'node', 'sync-worker.cjs') },
   });
@@ -240,6 +242,8 @@ async function main(): Promise<void> {
       centralGenerationSeconds: round(central.seconds, 1),
     }),
   );
+  // A write that failed is a fault, not a slow figure: the benchmark fails (the smoke run in npm test too).
+  if (writeFailures.length > 0) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -36,6 +36,7 @@ import { CentralClient, CentralError } from './sync/central-client';
 import { ActionRejectedLocally, Outbox, type OutboxEntry } from './sync/outbox';
 import { readSession, signIn, signOut } from './sync/session';
 import { createInlineSyncHost, createWorkerSyncHost, type SyncHost } from './sync/sync-host';
+import { createWriteGate, gateTransactions } from './db/write-gate';
 
 export const PLATFORM_TIME_ZONE = 'Asia/Shanghai';
 export const CACHE_FILE_NAME = 'cache.db';
@@ -142,6 +143,8 @@ export function createCore(options: CoreOptions): Core {
   const paths = dataPaths(options.dataDir);
   const preferences = new PreferencesStore(paths.preferences, (message) => logger.warn(message));
   const startedAtMs = clock.now();
+  // The core's cache writes (bridge calls, rules, alarms) go before the sync worker's next page.
+  const writeGate = createWriteGate();
 
   const connected = config.centralUrl === null ? null : connect(config.centralUrl);
   let rulesSchedule: RulesSchedule | null = null;
@@ -157,11 +160,13 @@ export function createCore(options: CoreOptions): Core {
       now: () => new Date(clock.now()),
       warn: (message) => logger.warn(message),
     });
+    gateTransactions(opened.db, writeGate);
     const syncOptions = {
       dbFile,
       centralUrl,
       logger,
       pollIntervalMs: config.pollIntervalMs,
+      writeGateBuffer: writeGate.buffer,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     };
     const sync =
@@ -492,7 +497,11 @@ export function createCore(options: CoreOptions): Core {
   });
 
   return {
-    dispatch: createDispatcher(handlers, (message, error) => logger.error(message, error)),
+    dispatch: createDispatcher(
+      handlers,
+      (message, error) => logger.error(message, error),
+      (run) => writeGate.during(run),
+    ),
     events,
     clock,
     status,

@@ -9,6 +9,7 @@ import { CentralClient, CentralError, type RequestOutcome } from './central-clie
 import { CircuitBreaker, DEFAULT_CIRCUIT, type CircuitBreakerOptions } from './circuit-breaker';
 import { readEventStream } from './event-stream';
 import { Outbox } from './outbox';
+import { waitForCoreWrites } from '../db/write-gate';
 import { createThreadedPageSource } from './page-fetch-thread';
 import { createInlinePageSource, type FetchedPage, type PageSource, type PageStream } from './page-fetcher';
 import { entityNames, PageRejected, type ValidPage } from './wire';
@@ -28,6 +29,8 @@ export interface SyncEngineOptions {
    * (the app); without it, on the engine's thread (tests, tools).
    */
   pageFetcherScript?: string;
+  /** The core's write gate (db/write-gate.ts), when the engine runs on a thread of its own. */
+  coreWriteGate?: SharedArrayBuffer;
   pushBatchSize?: number;
   pollIntervalMs?: number;
   requestTimeoutMs?: number;
@@ -151,8 +154,10 @@ export class SyncEngine {
   readonly #db: Database.Database;
   readonly #writer: CacheWriter;
   readonly #client: CentralClient;
-  readonly #options: Required<Omit<SyncEngineOptions, 'onUpdate' | 'fetch' | 'pageFetcherScript'>> &
-    Pick<SyncEngineOptions, 'onUpdate'>;
+  readonly #options: Required<
+    Omit<SyncEngineOptions, 'onUpdate' | 'fetch' | 'pageFetcherScript' | 'coreWriteGate'>
+  > &
+    Pick<SyncEngineOptions, 'onUpdate' | 'coreWriteGate'>;
   readonly #pages: PageSource;
   readonly #fetch: typeof globalThis.fetch;
   readonly #pullWaiter = new Waiter();
@@ -331,6 +336,9 @@ export class SyncEngine {
           receivedMono: fetched.receivedMono,
           serverMs: fetched.meta.serverTimeMs,
         });
+        // The core's writes (an operator's action) go first: pages otherwise follow each other too
+        // closely for its busy handler to find the lock free.
+        if (this.#options.coreWriteGate) await waitForCoreWrites(this.#options.coreWriteGate);
         this.#commitPage(fetched, since);
         this.#notify({
           kind: 'pageCommitted',

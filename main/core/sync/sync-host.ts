@@ -28,6 +28,8 @@ export interface SyncHostOptions {
   monoNow?: () => number;
   /** The bundled page-fetch-worker.cjs: pages are fetched and prepared on a thread of their own. */
   pageFetcherScript?: string;
+  /** The core's write gate (write-gate.ts): a page waits while the core announces a write. */
+  writeGateBuffer?: SharedArrayBuffer;
 }
 
 export const PAGE_FETCHER_BUNDLE = 'page-fetch-worker.cjs';
@@ -63,6 +65,7 @@ export function createInlineSyncHost(options: SyncHostOptions & { clock?: Server
     pollIntervalMs: options.pollIntervalMs,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.pageFetcherScript ? { pageFetcherScript: options.pageFetcherScript } : {}),
+    ...(options.writeGateBuffer ? { coreWriteGate: options.writeGateBuffer } : {}),
     onUpdate: (update) => {
       latest = engine.snapshot();
       const offset = clock.isSynchronised() ? clock.offsetMs() : null;
@@ -105,6 +108,7 @@ export function createWorkerSyncHost(options: SyncHostOptions & { workerScript: 
         dbFile: options.dbFile,
         centralUrl: options.centralUrl,
         pollIntervalMs: options.pollIntervalMs,
+        writeGateBuffer: options.writeGateBuffer,
         // Bundled beside the sync worker (scripts/build.mjs).
         pageFetcherScript: path.join(path.dirname(options.workerScript), PAGE_FETCHER_BUNDLE),
       },

@@ -14,6 +14,7 @@ const dataSchema = z.object({
   centralUrl: z.string().min(1),
   pollIntervalMs: z.number().int().positive(),
   pageFetcherScript: z.string().min(1).optional(),
+  writeGateBuffer: z.instanceof(SharedArrayBuffer).optional(),
 });
 
 function post(message: FromSyncWorker): void {
