@@ -251,9 +251,10 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     this.#stop.abort();
+    // Before waiting for the loops: a pull waiting for a page ends now rather than when its request does.
+    await this.#pages.dispose();
     await this.#running;
     this.#running = null;
-    await this.#pages.dispose();
   }
 
   /** Pull now (a poke, a sign-in, the operator's request). */
@@ -427,6 +428,8 @@ export class SyncEngine {
         if (this.#token() === null) await this.#checkTime();
         failures = 0;
       } catch (error) {
+        // Stopping ends a pull midway; that is no error of the sync's.
+        if (this.#stopped()) break;
         failures += 1;
         this.#recordError(error);
         delay = Math.max(250, fullJitterDelay(failures, this.#options.backoff, this.#options.random));

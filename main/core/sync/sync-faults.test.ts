@@ -19,6 +19,7 @@ import {
   serverEntity,
   serverMutations,
   signInCache,
+  sleep,
   bundlePageFetcher,
   openCache,
   startTestCentral,
@@ -275,6 +276,19 @@ describe('the sync engine under the reference server’s faults', () => {
     await test.admin.clearFaults();
     await expectRecovered(run, mutationIds, noteIds);
   }, 40_000);
+
+  it('stopping while a page is on its way ends the pull at once and records no error', async () => {
+    const run = await running();
+    await test.admin.setFaults({ latencyMs: 4_000, operations: ['changes'] });
+    const before = syncState(run.db).last_error;
+    run.engine.pokePull();
+    await sleep(300);
+    const asked = performance.now();
+    await run.engine.stop();
+    // Well before the page would have arrived.
+    expect(performance.now() - asked).toBeLessThan(3_000);
+    expect(syncState(run.db).last_error).toBe(before);
+  }, 20_000);
 
   it('500s on the feed only: actions still reach the server while pulls fail and the cursor stays', async () => {
     const run = await running();
