@@ -143,7 +143,7 @@ export function createCore(options: CoreOptions): Core {
   const paths = dataPaths(options.dataDir);
   const preferences = new PreferencesStore(paths.preferences, (message) => logger.warn(message));
   const startedAtMs = clock.now();
-  // The core's cache writes (bridge calls, rules, alarms) go before the sync worker's next page.
+  // The core's write transactions (actions, rules, alarms) go before the sync worker's next page.
   const writeGate = createWriteGate();
 
   const connected = config.centralUrl === null ? null : connect(config.centralUrl);
@@ -497,11 +497,7 @@ export function createCore(options: CoreOptions): Core {
   });
 
   return {
-    dispatch: createDispatcher(
-      handlers,
-      (message, error) => logger.error(message, error),
-      (run) => writeGate.during(run),
-    ),
+    dispatch: createDispatcher(handlers, (message, error) => logger.error(message, error)),
     events,
     clock,
     status,

@@ -66,30 +66,6 @@ describe('createDispatcher', () => {
     });
   });
 
-  it('runs each handler inside the runner it is given (the core announces its writes there)', async () => {
-    const inside: boolean[] = [];
-    let running = false;
-    const dispatch = createDispatcher(
-      handlers({
-        setPreferences: (update) => {
-          inside.push(running);
-          return { locale: 'zh-CN', theme: update.theme ?? 'dark' };
-        },
-      }),
-      logError,
-      (run) => {
-        running = true;
-        try {
-          return run();
-        } finally {
-          running = false;
-        }
-      },
-    );
-    await expect(dispatch('setPreferences', [{ theme: 'light' }])).resolves.toMatchObject({ ok: true });
-    expect(inside).toEqual([true]);
-  });
-
   it('refuses an unknown call name, including names inherited from Object.prototype', async () => {
     const dispatch = createDispatcher(handlers(), logError);
     for (const name of ['dropDatabase', 'toString', '__proto__', 42, null]) {

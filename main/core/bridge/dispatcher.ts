@@ -42,8 +42,6 @@ function failure(code: BridgeErrorCode, message: string): { ok: false; error: Br
 export function createDispatcher(
   handlers: BridgeHandlers,
   logError: (message: string, error: unknown) => void,
-  /** Wraps the synchronous part of each handler's run (the core announces its cache writes; see write-gate.ts). */
-  runHandler: <T>(run: () => T) => T = (run) => run(),
 ): Dispatch {
   return async (name, args) => {
     if (!isCallName(name)) {
@@ -55,7 +53,7 @@ export function createDispatcher(
     }
     try {
       const handler = handlers[name] as (...handlerArgs: unknown[]) => unknown;
-      const value = await runHandler(() => handler(...(parsed.data as unknown[])));
+      const value = await handler(...(parsed.data as unknown[]));
       return { ok: true, value };
     } catch (error) {
       if (error instanceof BridgeFailure) return failure(error.code, error.message);

@@ -65,9 +65,11 @@ export async function waitForCoreWrites(buffer: SharedArrayBuffer, maxWaitMs = 2
 type AnyFunction = (...params: never[]) => unknown;
 
 /**
- * Makes every transaction of the core's connection hold the gate while it runs (each variant: deferred,
- * immediate, exclusive). Every write of the core that is more than one statement is such a transaction
- * (lint-enforced IMMEDIATE, see applyConnectionPragmas).
+ * Makes every writing transaction of the core's connection hold the gate while it runs: the immediate and
+ * exclusive variants, and the plain call (which lint forbids for writes; see applyConnectionPragmas). A
+ * deferred transaction only reads (the detail pane's consistent read) and does not hold the gate: the
+ * bridge answers queue pages many times a second during a sync, and the worker need not wait for reads,
+ * which WAL lets run beside its writes.
  */
 export function gateTransactions(db: Database.Database, gate: WriteGate): void {
   const transaction = db.transaction.bind(db);
@@ -79,7 +81,7 @@ export function gateTransactions(db: Database.Database, gate: WriteGate): void {
     const inner = transaction(fn);
     return Object.assign(gated(inner), {
       default: gated((...params) => inner.default(...params)),
-      deferred: gated((...params) => inner.deferred(...params)),
+      deferred: (...params: never[]) => inner.deferred(...params),
       immediate: gated((...params) => inner.immediate(...params)),
       exclusive: gated((...params) => inner.exclusive(...params)),
     });
