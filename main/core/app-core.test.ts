@@ -10,6 +10,11 @@ const bed = useCoreTestBed('dutydesk-core-');
 const call = <T>(name: string, ...args: unknown[]) => dispatchValue<T>(bed.core, name, args);
 const until = eventually;
 
+/** The test district (seed 3, 5 days), its data kept in the bed's folder so that a restart resumes it. */
+function startDistrict(port = 0): ReturnType<typeof startCentral> {
+  return startCentral({ port, seed: 3, historyDays: 5, dataDir: path.join(bed.dir, 'central') });
+}
+
 function startCore(centralUrl: string): Core {
   const started = createTestCore(bed.dir, centralUrl);
   started.start();
@@ -18,12 +23,7 @@ function startCore(centralUrl: string): Core {
 
 describe('the core with a central platform', () => {
   it('signs in, syncs, and sends an action that shows pending at once and applied once', async () => {
-    bed.central = await startCentral({
-      port: 0,
-      seed: 3,
-      historyDays: 5,
-      dataDir: path.join(bed.dir, 'central'),
-    });
+    bed.central = await startDistrict();
     bed.core = startCore(bed.central.url);
 
     const before = await call<ShellStatus>('getStatus');
@@ -79,12 +79,7 @@ describe('the core with a central platform', () => {
   });
 
   it('issues a prompt the rules raised: the prompt is issued and the action queued together', async () => {
-    bed.central = await startCentral({
-      port: 0,
-      seed: 3,
-      historyDays: 5,
-      dataDir: path.join(bed.dir, 'central'),
-    });
+    bed.central = await startDistrict();
     bed.core = startCore(bed.central.url);
     await call<OperatorSummary>('signIn', { username: 'wangfang', password: 'wangfang-demo' });
     const cacheFile = path.join(bed.dir, 'workstation', CACHE_FILE_NAME);
@@ -130,8 +125,7 @@ describe('the core with a central platform', () => {
   });
 
   it('keeps working offline: actions queue up and reach the platform exactly once when it returns', async () => {
-    const centralDir = path.join(bed.dir, 'central');
-    bed.central = await startCentral({ port: 0, seed: 3, historyDays: 5, dataDir: centralDir });
+    bed.central = await startDistrict();
     const { port } = bed.central;
     bed.core = startCore(bed.central.url);
     await call<OperatorSummary>('signIn', { username: 'liqiang', password: 'liqiang-demo' });
@@ -163,7 +157,7 @@ describe('the core with a central platform', () => {
     );
     expect(offline.pendingActions).toBe(3);
 
-    bed.central = await startCentral({ port, seed: 3, historyDays: 5, dataDir: centralDir });
+    bed.central = await startDistrict(port);
     await until(
       () => call<ShellStatus>('getStatus'),
       (status) => status.pendingActions === 0 && status.connection.state === 'online',

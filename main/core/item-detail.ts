@@ -27,6 +27,7 @@ import type {
 import type { RecipientRole, RuleId, RulesConfig } from './rules/config';
 import { RECIPIENT_NAMES } from './rules/conditions';
 import { createElementChecker, type ElementChecker, type ElementProblem } from './rules/document-checks';
+import type { PromptRow } from './rules/prompt-store';
 
 export const ITEM_DETAIL_SQL = {
   alert: 'SELECT data FROM alert WHERE id = ?',
@@ -72,28 +73,6 @@ function parse(data: string | undefined): Doc | null {
   } catch {
     return null;
   }
-}
-
-interface LocalPromptRow {
-  id: string;
-  rule: string;
-  subject_entity: string;
-  subject_id: string;
-  state: string;
-  recipient_role: string;
-  reason: string;
-  raised_at: number;
-  due_at: number | null;
-  snoozed_until: number | null;
-  issued_at: number | null;
-  issued_by: string | null;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  acknowledgement_note: string | null;
-  resolved_at: number | null;
-  resolved_by: string | null;
-  resolution: string | null;
-  detail: string;
 }
 
 interface PendingActionRow {
@@ -432,7 +411,7 @@ export class ItemDetailReader {
         });
       }
     }
-    for (const row of this.#statements.localPrompts.all(entity, id) as LocalPromptRow[]) {
+    for (const row of this.#statements.localPrompts.all(entity, id) as PromptRow[]) {
       items.push({
         id: `${row.id}:raised`,
         at: iso(row.raised_at) ?? '',
@@ -501,7 +480,7 @@ export class ItemDetailReader {
       if (document !== null) platform.set(row.id, document);
     }
     const prompts: PromptSummary[] = [];
-    for (const row of this.#statements.localPrompts.all(entity, id) as LocalPromptRow[]) {
+    for (const row of this.#statements.localPrompts.all(entity, id) as PromptRow[]) {
       prompts.push(this.#promptSummary(row, platform.get(row.id) ?? null, label));
       platform.delete(row.id);
     }
@@ -510,7 +489,7 @@ export class ItemDetailReader {
     return prompts;
   }
 
-  #promptSummary(row: LocalPromptRow, platform: Doc | null, subjectLabel: string | null): PromptSummary {
+  #promptSummary(row: PromptRow, platform: Doc | null, subjectLabel: string | null): PromptSummary {
     const title = this.#ruleTitle(row.rule);
     return {
       id: row.id,
@@ -581,7 +560,7 @@ export class ItemDetailReader {
   // Work prompts and duty items
 
   #workPrompt(ref: ItemRef, empty: ItemDetail): ItemDetail {
-    const local = this.#statements.localPrompt.get(ref.id) as LocalPromptRow | undefined;
+    const local = this.#statements.localPrompt.get(ref.id) as PromptRow | undefined;
     const platformRow = this.#statements.platformPrompt.get(ref.id) as
       { id: string; data: string } | undefined;
     const platform = parse(platformRow?.data);
@@ -640,7 +619,7 @@ export class ItemDetailReader {
   }
 
   /** The prompt's own history: raised here, issued, acknowledged, resolved (the platform's record first). */
-  #promptTimeline(local: LocalPromptRow | null, platform: Doc | null, id: string): TimelineItem[] {
+  #promptTimeline(local: PromptRow | null, platform: Doc | null, id: string): TimelineItem[] {
     const pending = this.#isPending('workPrompt', id);
     const items: TimelineItem[] = [];
     const add = (step: string, at: string | null, actor: string | null, body: string | null): void => {

@@ -96,7 +96,8 @@ export interface ListPromptsQuery {
   offset?: number;
 }
 
-interface PromptRow {
+/** A row of local_prompt, as `SELECT *` reads it. */
+export interface PromptRow {
   id: string;
   rule: string;
   subject_entity: string;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../logger';
+import { recordingLogger } from '../testing/recording-logger';
 import { shippedRulesConfig } from './config';
 import type { TickReport } from './engine';
 import { startRulesSchedule, type RulesSchedule } from './schedule';
@@ -18,15 +18,6 @@ const report = (): TickReport => ({
   backlog: false,
   durationMs: 0,
 });
-const logger = (): Logger & { lines: string[] } => {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (message) => lines.push(`info ${message}`),
-    warn: (message) => lines.push(`warn ${message}`),
-    error: (message) => lines.push(`error ${message}`),
-  };
-};
 
 let schedule: RulesSchedule | undefined;
 afterEach(() => {
@@ -42,7 +33,7 @@ describe('startRulesSchedule', () => {
     const onTick = vi.fn();
     schedule = startRulesSchedule({ tick }, shippedRulesConfig(), {
       tickIntervalMs: 5_000,
-      logger: logger(),
+      logger: recordingLogger(),
       onTick,
     });
     expect(tick).toHaveBeenCalledTimes(1);
@@ -62,7 +53,7 @@ describe('startRulesSchedule', () => {
       return report();
     });
     const onTick = vi.fn();
-    const log = logger();
+    const log = recordingLogger();
     schedule = startRulesSchedule({ tick }, shippedRulesConfig(), {
       tickIntervalMs: 5_000,
       logger: log,
@@ -90,7 +81,7 @@ describe('startRulesSchedule', () => {
     };
     schedule = startRulesSchedule({ tick: report }, withoutMeeting, {
       tickIntervalMs: 5_000,
-      logger: logger(),
+      logger: recordingLogger(),
     });
     expect([...schedule.cronTasks.keys()].sort()).toEqual(
       [
@@ -111,7 +102,7 @@ describe('startRulesSchedule', () => {
     const tick = vi.fn(report);
     schedule = startRulesSchedule({ tick }, shippedRulesConfig(), {
       tickIntervalMs: 3_600_000,
-      logger: logger(),
+      logger: recordingLogger(),
     });
     expect(tick).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(5_000);
@@ -127,7 +118,7 @@ describe('startRulesSchedule', () => {
     const tick = vi.fn((): TickReport => ({ ...report(), backlog: (left -= 1) > 0 }));
     schedule = startRulesSchedule({ tick }, shippedRulesConfig(), {
       tickIntervalMs: 60_000,
-      logger: logger(),
+      logger: recordingLogger(),
     });
     vi.advanceTimersByTime(10);
     expect(tick).toHaveBeenCalledTimes(3);
@@ -137,7 +128,7 @@ describe('startRulesSchedule', () => {
 
   it('logs a failing tick and keeps going', () => {
     vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
-    const log = logger();
+    const log = recordingLogger();
     const tick = vi.fn((): TickReport => {
       throw new Error('disk full');
     });
@@ -149,7 +140,7 @@ describe('startRulesSchedule', () => {
 
   it('says when it resumes after the machine slept', () => {
     vi.useFakeTimers({ now: shanghai(2026, 9, 15, 10) });
-    const log = logger();
+    const log = recordingLogger();
     let mono = 0;
     schedule = startRulesSchedule({ tick: report }, shippedRulesConfig(), {
       tickIntervalMs: 5_000,

@@ -8,9 +8,9 @@ import { createServerClock, systemClockSources } from '../clock';
 import { cacheMigrations } from '../db/migrations';
 import { openCacheDatabase } from '../db/open-database';
 import { silentLogger } from '../logger';
-import { CentralClient } from './central-client';
 import { signIn } from './session';
 import { SyncEngine } from './sync-engine';
+import { testClient } from './testing/harness';
 
 let central: RunningCentral;
 let dir: string;
@@ -35,15 +35,7 @@ function openCache(name: string): Database.Database {
 async function signedInEngine(name: string) {
   const db = openCache(name);
   const clock = createServerClock();
-  const client = new CentralClient({
-    baseUrl: central.url,
-    fetch: globalThis.fetch,
-    monoNow: systemClockSources.monoNow,
-    timeoutMs: 10_000,
-    maxBodyBytes: 64 * 1024 * 1024,
-    onOutcome: () => undefined,
-  });
-  await signIn(client, db, clock, { username: 'zhangmin', password: 'zhangmin-demo' });
+  await signIn(testClient(central.url), db, clock, { username: 'zhangmin', password: 'zhangmin-demo' });
   const engine = new SyncEngine({
     db,
     centralUrl: central.url,
@@ -138,14 +130,7 @@ describe('SyncEngine against the reference central server', () => {
     const stamp = Date.now();
     // 张敏 acted while her token had expired; 李强 signs in on the same workstation and acts too.
     note(`note-zm-${stamp}`, { id: 'op-zhangmin', name: '张敏' });
-    const client = new CentralClient({
-      baseUrl: central.url,
-      fetch: globalThis.fetch,
-      monoNow: systemClockSources.monoNow,
-      timeoutMs: 10_000,
-      maxBodyBytes: 1024 * 1024,
-      onOutcome: () => undefined,
-    });
+    const client = testClient(central.url);
     await signIn(client, db, clock, { username: 'liqiang', password: 'liqiang-demo' });
     note(`note-lq-${stamp}`, { id: 'op-liqiang', name: '李强' });
 

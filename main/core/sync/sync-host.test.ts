@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerClock } from '../clock';
-import type { Logger } from '../logger';
+import { recordingLogger } from '../testing/recording-logger';
 import { createWorkerSyncHost, PAGE_FETCHER_BUNDLE } from './sync-host';
 import type { SyncSnapshot } from './sync-engine';
 import {
@@ -37,16 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await test.close();
 });
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: () => undefined,
-    warn: (message) => lines.push(`warn ${message}`),
-    error: (message) => lines.push(`error ${message}`),
-  };
-}
 
 describe('createWorkerSyncHost', () => {
   it('syncs the cache to the server’s state on the worker, its pages fetched on the thread beside it', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionRecord, AlertDetail, ItemDetail, QueueRow } from '../../../../preload/contract';
 import {
+  actionKinds,
   buildSubmission,
   claimToggleKind,
   isActionAvailable,
@@ -114,20 +115,7 @@ const target = (
 });
 
 function available(t: ActionTarget): ActionKind[] {
-  return (
-    [
-      'verify',
-      'majorLoop',
-      'prompt',
-      'acknowledge',
-      'resolve',
-      'note',
-      'snooze',
-      'dismiss',
-      'claim',
-      'release',
-    ] as const
-  ).filter((kind) => isActionAvailable(kind, t, env));
+  return actionKinds.filter((kind) => isActionAvailable(kind, t, env));
 }
 
 describe('which actions apply', () => {
