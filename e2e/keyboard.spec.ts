@@ -199,8 +199,11 @@ test('while not online every row shows how old its data is', async ({ page }, te
     const grid = page.getByTestId('queue-grid');
     await page.getByTestId('queue-redAlerts').focus();
     await page.keyboard.press('2');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('超期未派单');
     const firstRow = grid.locator('.ag-row:not(.ag-header-row)[row-index="0"]');
     await expect(firstRow).toBeVisible({ timeout: 30_000 });
+    // The outage comes after the initial sync: the queue then holds what it will hold while not online.
+    await expect(page.getByTestId('sync-progress')).toBeHidden({ timeout: 60_000 });
     // Online: no data-age column.
     await expect(grid.locator('.ag-header-cell[col-id="dataAge"]')).toHaveCount(0);
 
@@ -210,6 +213,8 @@ test('while not online every row shows how old its data is', async ({ page }, te
     const asOf = (await badge.textContent()) ?? '';
     // Each rendered row says the same age as the header's badge, in its own cell.
     const rows = grid.locator('.ag-row:not(.ag-header-row)');
+    // The grid re-reads its rows when the connection changes; wait for the first before counting.
+    await expect(rows.first().locator('[col-id="dataAge"]')).toHaveText(asOf);
     const rendered = await rows.count();
     expect(rendered).toBeGreaterThan(0);
     for (let index = 0; index < Math.min(rendered, 5); index += 1) {
