@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cpuSeconds } from './proc-stats';
 import { startCentralProcess, type CentralProcess } from './central-process';
 import { parseArgs } from 'node:util';
 
@@ -32,18 +33,6 @@ const distDir = path.resolve(__dirname, '..');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dutydesk-bench-central-'));
 const log = (line: string): void => console.error(`[bench:central-paging] ${line}`);
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
-function cpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks / 100 : null;
-  } catch {
-    return null;
-  }
-}
 
 function startCentral(): Promise<CentralProcess> {
   return startCentralProcess({

@@ -47,6 +47,7 @@ import { shippedRulesConfig } from '../main/core/rules/config';
 import { createRulesEngine } from '../main/core/rules/engine';
 import { spawnServe, type ReadyProcess } from '../e2e/served-app';
 import { readSourceMap, summarizeProfile, type ProfileSummary } from './cpu-profile';
+import { cpuSeconds, memoryMb } from './proc-stats';
 import {
   alertId,
   beginFill,
@@ -308,33 +309,6 @@ async function stopServe(app: ReadyProcess): Promise<void> {
   app.child.kill('SIGTERM');
   await Promise.race([exited, sleep(10_000)]);
   if (running()) app.child.kill('SIGKILL');
-}
-
-/** CPU seconds a process has used (user + system), from /proc; null where there is no /proc. */
-function cpuSeconds(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at the last ')'; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // /proc counts in USER_HZ ticks, 100 a second on Linux.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-/** The resident and peak resident memory of a process in MB, from /proc; nulls where there is none. */
-function memoryMb(pid: number): { rssMb: number | null; peakRssMb: number | null } {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => {
-      const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-      return match?.[1] ? Math.round(Number(match[1]) / 1024) : null;
-    };
-    return { rssMb: kb('VmRSS'), peakRssMb: kb('VmHWM') };
-  } catch {
-    return { rssMb: null, peakRssMb: null };
-  }
 }
 
 /**
