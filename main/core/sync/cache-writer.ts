@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { entityNames, type EntityDocument, type EntityName, type ValidChange } from './wire';
+import { entityNames, instantMs, type EntityDocument, type EntityName, type ValidChange } from './wire';
 
-const ms = (iso: string): number => Date.parse(iso);
-const msOrNull = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+const ms = (iso: string): number => instantMs(iso);
+const msOrNull = (iso: string | null): number | null => (iso === null ? null : instantMs(iso));
 
 interface TableMapping<E extends EntityName> {
   table: string;
@@ -106,20 +106,24 @@ export function columnsOf(entity: EntityName): readonly string[] {
 
 /**
  * Changes turned into the values their statements bind, ready to be written: what a page costs besides
- * SQLite (reading the document's fields, serialising it) is paid here, so that it can be paid on another
- * thread than the one writing (see page-fetcher.ts). Plain arrays, so that they cross threads cheaply.
+ * SQLite (reading the document's fields, finding its JSON) is paid here, so that it can be paid on another
+ * thread than the one writing (see page-fetcher.ts). Plain arrays and one string, so that they cross
+ * threads cheaply.
  */
 export interface PreparedChanges {
   /** Per change: its entity's index in `entityNames`, plus DELETE_FLAG for a delete. */
   kinds: number[];
-  /** Per change: an upsert's [id, version, ...columns, data] or a delete's [id, version]. */
+  /** Per change: an upsert's [id, version, ...columns] or a delete's [id, version]. */
   rows: (string | number | null)[][];
+  /** The documents' JSON, all in one text: an upsert's is `documents.slice(spans[2i], spans[2i + 1])`. */
+  documents: string;
+  spans: Int32Array;
 }
 
 const DELETE_FLAG = 128;
 const entityIndex = new Map(entityNames.map((entity, index) => [entity, index]));
 
-function upsertValues(
+function columnValues(
   entity: EntityName,
   id: string,
   version: number,
@@ -128,12 +132,18 @@ function upsertValues(
   const mapping = mappings[entity] as TableMapping<EntityName>;
   const row: (string | number | null)[] = [id, version];
   for (const value of mapping.values(document)) row.push(value ?? null);
-  row.push(JSON.stringify(document));
   return row;
 }
 
-/** Prepares validated changes for `CacheWriter.applyPrepared`, in order. */
-export function prepareChanges(changes: readonly ValidChange[]): PreparedChanges {
+/**
+ * Prepares validated changes for `CacheWriter.applyPrepared`, in order. `page`, when given, is the JSON text
+ * the changes were parsed from with the span of each change's document in it (document-spans.ts): the
+ * documents are then stored as the server wrote them; without it, each is serialised.
+ */
+export function prepareChanges(
+  changes: readonly ValidChange[],
+  page?: { text: string; spans: Int32Array },
+): PreparedChanges {
   const kinds = new Array<number>(changes.length);
   const rows = new Array<(string | number | null)[]>(changes.length);
   for (let index = 0; index < changes.length; index += 1) {
@@ -144,10 +154,37 @@ export function prepareChanges(changes: readonly ValidChange[]): PreparedChanges
       rows[index] = [change.id, change.version];
     } else {
       kinds[index] = kind;
-      rows[index] = upsertValues(change.entity, change.id, change.version, change.document);
+      rows[index] = columnValues(change.entity, change.id, change.version, change.document);
     }
   }
-  return { kinds, rows };
+  if (page && spansCover(changes, page.spans))
+    return { kinds, rows, documents: page.text, spans: page.spans };
+  return { kinds, rows, ...serialisedDocuments(changes) };
+}
+
+/** Whether `spans` places the document of every upsert in `changes`. */
+function spansCover(changes: readonly ValidChange[], spans: Int32Array): boolean {
+  if (spans.length !== changes.length * 2) return false;
+  for (let index = 0; index < changes.length; index += 1) {
+    if ((changes[index] as ValidChange).op === 'upsert' && (spans[index * 2] as number) < 0) return false;
+  }
+  return true;
+}
+
+/** The documents serialised one after another, with their spans. */
+function serialisedDocuments(changes: readonly ValidChange[]): { documents: string; spans: Int32Array } {
+  const texts: string[] = [];
+  const spans = new Int32Array(changes.length * 2).fill(-1);
+  let offset = 0;
+  changes.forEach((change, index) => {
+    if (change.op === 'delete') return;
+    const text = JSON.stringify(change.document);
+    texts.push(text);
+    spans[index * 2] = offset;
+    spans[index * 2 + 1] = offset + text.length;
+    offset += text.length;
+  });
+  return { documents: texts.join(''), spans };
 }
 
 /** The entity and id of each prepared change, in order (the outbox rebases the documents it touches). */
@@ -158,6 +195,11 @@ export function* preparedKeys(prepared: PreparedChanges): Generator<{ entity: En
       id: (prepared.rows[index] as (string | number | null)[])[0] as string,
     };
   }
+}
+
+/** The JSON of a prepared upsert's document. */
+export function preparedDocument(prepared: PreparedChanges, index: number): string {
+  return prepared.documents.slice(prepared.spans[index * 2], prepared.spans[index * 2 + 1]);
 }
 
 /**
@@ -204,13 +246,14 @@ export class CacheWriter {
   }
 
   /** Applies prepared changes in order; call inside a transaction. */
-  applyPrepared({ kinds, rows }: PreparedChanges): void {
+  applyPrepared(prepared: PreparedChanges): void {
+    const { kinds, rows } = prepared;
     for (let index = 0; index < kinds.length; index += 1) {
       const kind = kinds[index] as number;
       const entity = entityNames[kind & ~DELETE_FLAG] as EntityName;
       // Positional values: binding a fresh object per row costs a fifth of the write on a large sync.
       if (kind & DELETE_FLAG) this.#remover(entity).run(rows[index]);
-      else this.#upserter(entity).run(rows[index]);
+      else this.#upserter(entity).run(rows[index], preparedDocument(prepared, index));
     }
   }
 
@@ -221,6 +264,9 @@ export class CacheWriter {
       return;
     }
     const version = typeof document.version === 'number' ? document.version : 0;
-    this.#upserter(entity).run(upsertValues(entity, id, version, document as EntityDocument<EntityName>));
+    this.#upserter(entity).run(
+      columnValues(entity, id, version, document as EntityDocument<EntityName>),
+      JSON.stringify(document),
+    );
   }
 }

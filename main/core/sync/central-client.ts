@@ -39,6 +39,8 @@ export interface CentralClientOptions {
 
 export interface JsonResponse {
   body: unknown;
+  /** The body's text, as parsed. */
+  text: string;
   /** Monotonic instants around the request, for clock-offset measurement. */
   sentMono: number;
   receivedMono: number;
@@ -96,6 +98,35 @@ function decodeUtf8(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
+/** A body as received, not yet decoded (see CentralClient.receive). */
+export interface ReceivedResponse {
+  bytes: Uint8Array;
+  sentMono: number;
+  receivedMono: number;
+}
+
+export interface RequestInit {
+  token?: string | null;
+  body?: unknown;
+  timeoutMs?: number;
+  maxBodyBytes?: number;
+  /** Ends the request early (the caller no longer wants it): reported as a network failure. */
+  signal?: AbortSignal;
+}
+
+/** The body's JSON, or the error that says it is not JSON. */
+function parseBody(bytes: Uint8Array): { value: unknown; text: string } | CentralError {
+  try {
+    const text = decodeUtf8(bytes);
+    return { value: JSON.parse(text) as unknown, text };
+  } catch (error) {
+    return new CentralError({
+      kind: 'invalidBody',
+      message: `the central platform answered with malformed JSON (${(error as Error).message})`,
+    });
+  }
+}
+
 export class CentralClient {
   constructor(private readonly options: CentralClientOptions) {}
 
@@ -103,29 +134,22 @@ export class CentralClient {
     return this.options.baseUrl;
   }
 
-  async request(
-    method: 'GET' | 'POST',
-    path: string,
-    init: {
-      token?: string | null;
-      body?: unknown;
-      timeoutMs?: number;
-      maxBodyBytes?: number;
-      /** Ends the request early (the caller no longer wants it): reported as a network failure. */
-      signal?: AbortSignal;
-    } = {},
-  ): Promise<JsonResponse> {
+  async request(method: 'GET' | 'POST', path: string, init: RequestInit = {}): Promise<JsonResponse> {
+    return this.parse(await this.receive(method, path, init));
+  }
+
+  /**
+   * The first half of request(): the answer's body read whole, within the byte limit, and not yet decoded,
+   * so that a caller fetching ahead (page-fetch-worker.ts) can hold it while it parses the page before. A
+   * failed transport or a refusing status throws here, reported as request() would; a success is reported
+   * by parse().
+   */
+  async receive(method: 'GET' | 'POST', path: string, init: RequestInit = {}): Promise<ReceivedResponse> {
     const { monoNow } = this.options;
     const sentMono = monoNow();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    const report = (failure?: CentralFailure): void =>
-      this.options.onOutcome({
-        ok: failure === undefined,
-        roundTripMs: monoNow() - sentMono,
-        ...(failure ? { failure } : {}),
-      });
     try {
       let response: Response;
       try {
@@ -146,28 +170,44 @@ export class CentralClient {
       } catch (error) {
         throw error instanceof CentralError ? error : this.#transportError(error);
       }
-      const receivedMono = monoNow();
-      let body: unknown;
-      try {
-        body = JSON.parse(decodeUtf8(bytes));
-      } catch (error) {
-        throw new CentralError({
-          kind: 'invalidBody',
-          message: `the central platform answered with malformed JSON (${(error as Error).message})`,
-        });
+      const received = { bytes, sentMono, receivedMono: monoNow() };
+      if (!response.ok) {
+        // A refusal is classified by its status; its body only adds the code and message, when it has them.
+        const refusal = parseBody(bytes);
+        throw new CentralError(
+          classifyStatus(response.status, refusal instanceof CentralError ? null : refusal.value),
+        );
       }
-      if (!response.ok) throw new CentralError(classifyStatus(response.status, body));
-      report();
-      return { body, sentMono, receivedMono, bytes: bytes.byteLength };
+      return received;
     } catch (error) {
       const failure =
         error instanceof CentralError ? error.failure : { kind: 'network' as const, message: String(error) };
       // Cancelled by the caller: says nothing about the network.
       if (init.signal?.aborted)
         throw new CentralError({ kind: 'network', message: 'the request was cancelled' });
-      report(failure);
+      this.#report(sentMono, failure);
       throw error instanceof CentralError ? error : new CentralError(failure);
     }
+  }
+
+  /** The second half of request(): the received body decoded and parsed; reports the request's outcome. */
+  parse(received: ReceivedResponse): JsonResponse {
+    const { bytes, sentMono, receivedMono } = received;
+    const body = parseBody(bytes);
+    if (body instanceof CentralError) {
+      this.#report(sentMono, body.failure, receivedMono);
+      throw body;
+    }
+    this.#report(sentMono, undefined, receivedMono);
+    return { body: body.value, text: body.text, sentMono, receivedMono, bytes: bytes.byteLength };
+  }
+
+  #report(sentMono: number, failure?: CentralFailure, receivedMono = this.options.monoNow()): void {
+    this.options.onOutcome({
+      ok: failure === undefined,
+      roundTripMs: receivedMono - sentMono,
+      ...(failure ? { failure } : {}),
+    });
   }
 
   #transportError(error: unknown): CentralError {

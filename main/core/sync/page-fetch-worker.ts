@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
-import { CentralClient } from './central-client';
-import { fetchPreparedPage } from './page-fetcher';
+import { CentralClient, type ReceivedResponse } from './central-client';
+import { nextCursorHint, preparePage, requestPage } from './page-fetcher';
 import {
   serializeFetchError,
   sharedMonoNow,
@@ -33,6 +33,13 @@ const client = new CentralClient({
   onOutcome: (outcome) => post({ type: 'outcome', outcome }),
 });
 
+/** A request made ahead, on the hint of the page before (nextCursorHint), for the page after `cursor`. */
+interface RequestAhead {
+  cursor: string;
+  response: Promise<ReceivedResponse>;
+  abort: AbortController;
+}
+
 interface Stream {
   id: number;
   cursor: string | null;
@@ -42,9 +49,45 @@ interface Stream {
   fetching: boolean;
   ended: boolean;
   abort: AbortController;
+  ahead: RequestAhead | null;
 }
 
 let current: Stream | null = null;
+
+function dropAhead(stream: Stream): void {
+  stream.ahead?.abort.abort();
+  stream.ahead = null;
+}
+
+/** The body of the page after the stream's cursor: the one asked for ahead when it is that page, else asked now. */
+function receiveNext(stream: Stream): Promise<ReceivedResponse> {
+  const ahead = stream.ahead;
+  stream.ahead = null;
+  if (ahead && ahead.cursor === stream.cursor) return ahead.response;
+  ahead?.abort.abort();
+  return requestPage(
+    client,
+    { cursor: stream.cursor, token: stream.token, limit: stream.limit },
+    stream.abort.signal,
+  );
+}
+
+/**
+ * Asks for the page after `cursor` before the page that names it is parsed. Only its body is held (at most
+ * one, a few megabytes); it is parsed when a credit allows, so the pages waiting for the engine stay at
+ * `lookahead`.
+ */
+function requestAhead(stream: Stream, cursor: string): void {
+  const abort = new AbortController();
+  const response = requestPage(
+    client,
+    { cursor, token: stream.token, limit: stream.limit },
+    AbortSignal.any([stream.abort.signal, abort.signal]),
+  );
+  // Awaited when taken; this only keeps a failure meanwhile (or a dropped request) from being unhandled.
+  response.catch(() => undefined);
+  stream.ahead = { cursor, response, abort };
+}
 
 async function pump(stream: Stream): Promise<void> {
   if (stream.fetching) return;
@@ -52,17 +95,19 @@ async function pump(stream: Stream): Promise<void> {
   while (stream.credits > 0 && !stream.ended) {
     stream.credits -= 1;
     try {
-      const page = await fetchPreparedPage(
-        client,
-        { cursor: stream.cursor, token: stream.token, limit: stream.limit },
-        stream.abort.signal,
-      );
+      const received = await receiveNext(stream);
       // Closed (or replaced) while the page was on its way: nobody wants it.
       if (stream.abort.signal.aborted) break;
+      const hint = nextCursorHint(received.bytes);
+      if (hint !== null) requestAhead(stream, hint);
+      const page = preparePage(client, received);
       post({ type: 'page', stream: stream.id, page });
       if (page.meta.hasMore) stream.cursor = page.meta.cursor;
       else stream.ended = true;
+      // A hint the parsed page contradicts: that request is for a page nobody will ask for.
+      if (stream.ahead && (stream.ended || stream.ahead.cursor !== stream.cursor)) dropAhead(stream);
     } catch (error) {
+      dropAhead(stream);
       if (stream.abort.signal.aborted) break;
       stream.ended = true;
       post({ type: 'failed', stream: stream.id, error: serializeFetchError(error) });
@@ -87,6 +132,7 @@ parentPort?.on('message', (message: ToPageFetcher) => {
         fetching: false,
         ended: false,
         abort: new AbortController(),
+        ahead: null,
       };
       void pump(current);
       break;

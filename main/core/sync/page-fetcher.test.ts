@@ -3,13 +3,16 @@
  * exactly the pages the inline source does, in the engine's clock, fetches no further ahead than granted,
  * and brings the request's and validation's errors across with their kind.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServerClock } from '../clock';
 import { silentLogger } from '../logger';
 import { CentralError, type RequestOutcome } from './central-client';
 import { createThreadedPageSource, deserializeFetchError, serializeFetchError } from './page-fetch-thread';
-import { createInlinePageSource, type FetchedPage, type PageSource } from './page-fetcher';
+import { preparedDocument } from './cache-writer';
+import { createInlinePageSource, nextCursorHint, type FetchedPage, type PageSource } from './page-fetcher';
 import {
   bundlePageFetcher,
   openCache,
@@ -46,10 +49,10 @@ afterAll(async () => {
   await test.close();
 });
 
-function threaded(outcomes: RequestOutcome[] = [], script = workerScript): PageSource {
+function threaded(outcomes: RequestOutcome[] = [], script = workerScript, baseUrl = test.url): PageSource {
   const source = createThreadedPageSource({
     workerScript: script,
-    baseUrl: test.url,
+    baseUrl,
     timeoutMs: 10_000,
     maxBodyBytes: 8 * 1024 * 1024,
     onOutcome: (outcome) => outcomes.push(outcome),
@@ -74,8 +77,48 @@ async function wholeFeed(source: PageSource, lookahead: number): Promise<Fetched
   }
 }
 
+/** The pages without what differs between two fetches of the same feed (the server's time, in each body). */
 const withoutTimes = (pages: FetchedPage[]) =>
-  pages.map(({ meta: { serverTimeMs: _serverTime, ...meta }, changes, bytes }) => ({ meta, changes, bytes }));
+  pages.map(({ meta: { serverTimeMs: _serverTime, ...meta }, changes }) => ({
+    meta,
+    kinds: changes.kinds,
+    rows: changes.rows,
+    documents: changes.kinds.map((_kind, index) => preparedDocument(changes, index)),
+  }));
+
+interface CountingProxy {
+  url: string;
+  /** The cursors of the GET /changes requests that passed, in order (null: the first page). */
+  cursors: (string | null)[];
+  close(): Promise<void>;
+}
+
+/** A proxy in front of the test server that notes each page asked for: what the fetch thread asks, and when. */
+async function countingProxy(target: string): Promise<CountingProxy> {
+  const cursors: (string | null)[] = [];
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', target);
+    if (url.pathname.endsWith('/changes')) cursors.push(url.searchParams.get('cursor'));
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+    void fetch(url, { headers }).then(async (answer) => {
+      response.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'application/json',
+      });
+      response.end(Buffer.from(await answer.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cursors,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe('page sources', () => {
   it('the fetch thread gives the pages the inline source gives, in order, timed on the caller’s clock', async () => {
@@ -110,6 +153,39 @@ describe('page sources', () => {
     stream.close();
     await sleep(300);
     expect(outcomes).toHaveLength(3);
+  });
+
+  it('asks for the next page before it parses the one that names it, and nothing once the stream is closed', async () => {
+    const proxy = await countingProxy(test.url);
+    try {
+      const outcomes: RequestOutcome[] = [];
+      const stream = threaded(outcomes, workerScript, proxy.url).open({
+        cursor: null,
+        token,
+        limit: 100,
+        lookahead: 1,
+      });
+      const first = await stream.next();
+      await sleep(400);
+      // Two pages granted and parsed, and the request for the third already made, on the cursor the second
+      // page's body ends with: one request ahead, no more, and not parsed before it is granted.
+      expect(proxy.cursors).toHaveLength(3);
+      expect(proxy.cursors[0]).toBeNull();
+      expect(proxy.cursors[1]).toBe(first.meta.cursor);
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(2);
+      const second = await stream.next();
+      expect(proxy.cursors[2]).toBe(second.meta.cursor);
+      const third = await stream.next();
+      expect(third.meta.cursor).not.toBe(second.meta.cursor);
+      stream.close();
+      // The thread hears of the close between two steps of its work: what it asked before that arrives still.
+      await sleep(150);
+      const asked = proxy.cursors.length;
+      await sleep(300);
+      expect(proxy.cursors).toHaveLength(asked);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('brings errors across with their kind: a refused token, an unknown cursor', async () => {
@@ -166,5 +242,26 @@ describe('page sources', () => {
     } finally {
       await test.admin.clearFaults();
     }
+  });
+});
+
+describe('nextCursorHint', () => {
+  const body = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+  it('reads the next cursor from the end of a page that has more', () => {
+    const page = `{"changes":[{"data":{"title":"燃气"}}],"cursor":"YzEuMDU3.bw","hasMore":true,"phase":"open"}`;
+    expect(nextCursorHint(body(page))).toBe('YzEuMDU3.bw');
+  });
+
+  it('says nothing of the last page, of two cursors, or of a cursor written with escapes', () => {
+    expect(nextCursorHint(body('{"changes":[],"cursor":"abc","hasMore":false}'))).toBeNull();
+    expect(
+      nextCursorHint(body('{"changes":[{"data":{"cursor":"x"}}],"cursor":"abc","hasMore":true}')),
+    ).toBeNull();
+    expect(nextCursorHint(body('{"changes":[],"cursor":"a\\u0062c","hasMore":true}'))).toBeNull();
+    // A server that writes its fields first: no hint, the page is parsed before the next is asked for.
+    expect(
+      nextCursorHint(body(`{"cursor":"abc","hasMore":true,"changes":[${'{"data":{}},'.repeat(600)}{}]}`)),
+    ).toBeNull();
   });
 });

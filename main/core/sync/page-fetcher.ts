@@ -10,8 +10,9 @@
  * writing the one before. On a 2-core machine that is the difference between the sum of the two and the
  * larger of them (bench/sync.ts).
  */
-import type { CentralClient } from './central-client';
+import type { CentralClient, ReceivedResponse } from './central-client';
 import { prepareChanges, type PreparedChanges } from './cache-writer';
+import { documentSpans } from './document-spans';
 import { validatePage, type ValidPage } from './wire';
 
 export interface PageRequest {
@@ -48,27 +49,62 @@ export interface PageSource {
   dispose(): Promise<void>;
 }
 
+/** Asks for the page after `request.cursor` and receives its body, not yet parsed. Throws CentralError. */
+export function requestPage(
+  client: CentralClient,
+  request: PageRequest,
+  signal?: AbortSignal,
+): Promise<ReceivedResponse> {
+  const query = new URLSearchParams({ limit: String(request.limit) });
+  if (request.cursor === null) query.set('scope', 'open');
+  else query.set('cursor', request.cursor);
+  return client.receive('GET', `/api/v1/changes?${query.toString()}`, {
+    token: request.token,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** Parses, validates and prepares a received page. Throws CentralError or PageRejected. */
+export function preparePage(client: CentralClient, received: ReceivedResponse): FetchedPage {
+  const response = client.parse(received);
+  const { changes, ...meta } = validatePage(response.body);
+  const spans = documentSpans(response.text);
+  return {
+    meta,
+    changes: prepareChanges(changes, spans ? { text: response.text, spans } : undefined),
+    bytes: response.bytes,
+    sentMono: response.sentMono,
+    receivedMono: response.receivedMono,
+  };
+}
+
 /** Fetches, validates and prepares the page after `request.cursor`. Throws CentralError or PageRejected. */
 export async function fetchPreparedPage(
   client: CentralClient,
   request: PageRequest,
   signal?: AbortSignal,
 ): Promise<FetchedPage> {
-  const query = new URLSearchParams({ limit: String(request.limit) });
-  if (request.cursor === null) query.set('scope', 'open');
-  else query.set('cursor', request.cursor);
-  const response = await client.request('GET', `/api/v1/changes?${query.toString()}`, {
-    token: request.token,
-    ...(signal ? { signal } : {}),
-  });
-  const { changes, ...meta } = validatePage(response.body);
-  return {
-    meta,
-    changes: prepareChanges(changes),
-    bytes: response.bytes,
-    sentMono: response.sentMono,
-    receivedMono: response.receivedMono,
-  };
+  return preparePage(client, await requestPage(client, request, signal));
+}
+
+/** How far from its end a page's body is searched for its cursor (see nextCursorHint). */
+const HINT_TAIL_BYTES = 4096;
+
+/**
+ * The cursor of the page after this one, read from the end of the page's raw body without parsing it, or
+ * null when the body does not say (the last page, or a server that puts its fields elsewhere). The
+ * reference server writes `"cursor"` and `"hasMore"` after the changes, so the next page can be asked
+ * for before this one is parsed: on two cores the server prepares it meanwhile. Only a hint: the
+ * parsed page's cursor decides, and a request made on a wrong hint is dropped.
+ */
+export function nextCursorHint(body: Uint8Array): string | null {
+  const tailStart = Math.max(0, body.byteLength - HINT_TAIL_BYTES);
+  const tail = Buffer.from(body.buffer, body.byteOffset + tailStart, body.byteLength - tailStart).toString(
+    'latin1',
+  );
+  if (!/"hasMore"\s*:\s*true\s*[,}]/.test(tail)) return null;
+  const cursors = [...tail.matchAll(/"cursor"\s*:\s*"([\x21\x23-\x5b\x5d-\x7e]{1,1000})"/g)];
+  return cursors.length === 1 ? (cursors[0]?.[1] ?? null) : null;
 }
 
 /** Fetches on the calling thread, one page ahead at most (a request is in flight while a page is written). */

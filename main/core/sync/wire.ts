@@ -20,10 +20,80 @@ const identifier: Check = (value) =>
   typeof value === 'string' && value.length > 0 && value.length <= 200
     ? null
     : 'expected an id (1-200 characters)';
+const digitAt = (text: string, index: number): number => {
+  const digit = text.charCodeAt(index) - 48;
+  return digit >= 0 && digit <= 9 ? digit : Number.NaN;
+};
+const twoDigits = (text: string, index: number): number =>
+  digitAt(text, index) * 10 + digitAt(text, index + 1);
+
+/**
+ * The milliseconds of an ISO 8601 instant as the contract writes it (`2026-11-23T01:00:00.000Z`, a fraction
+ * of 1-9 digits, Z or an offset), or NaN when it is not one. Read by hand: a large initial sync reads seven of
+ * them per alert, twice (checked, then copied into columns), and a regex with Date.parse cost a tenth of the
+ * page fetch thread's time. The same answer as the regex and Date.parse; what is rare (a year before 100, a
+ * day the month does not have, hour 24) is left to them.
+ */
+export function instantMs(text: string): number {
+  const length = text.length;
+  if (length < 20 || length > 35) return Number.NaN;
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  ) {
+    return Number.NaN;
+  }
+  let index = 19;
+  let millis = 0;
+  if (text.charCodeAt(index) === 46) {
+    const fractionStart = index + 1;
+    index = fractionStart;
+    while (index < length && !Number.isNaN(digitAt(text, index))) index += 1;
+    const digits = index - fractionStart;
+    if (digits < 1 || digits > 9) return Number.NaN;
+    // Date.parse keeps the first three digits.
+    for (let place = 0; place < 3; place += 1)
+      millis = millis * 10 + (place < digits ? digitAt(text, fractionStart + place) : 0);
+  }
+  let offsetMinutes = 0;
+  const zone = text.charCodeAt(index);
+  const utc = zone === 90 && index + 1 === length;
+  if (!utc) {
+    if (!((zone === 43 || zone === 45) && index + 6 === length && text.charCodeAt(index + 3) === 58))
+      return Number.NaN;
+    const offsetHours = twoDigits(text, index + 1);
+    const offsetRest = twoDigits(text, index + 4);
+    if (!(offsetHours <= 23 && offsetRest <= 59)) return slowInstantMs(text);
+    offsetMinutes = (zone === 43 ? 1 : -1) * (offsetHours * 60 + offsetRest);
+  }
+  // NaN fails every comparison, so a non-digit anywhere above ends here too.
+  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)))
+    return slowInstantMs(text);
+  if (!(hour <= 23 && minute <= 59 && second <= 59)) return slowInstantMs(text);
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+function slowInstantMs(text: string): number {
+  return ISO_INSTANT.test(text) ? Date.parse(text) : Number.NaN;
+}
+
 const instant: Check = (value) =>
-  typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))
-    ? null
-    : 'expected an ISO 8601 instant';
+  typeof value === 'string' && !Number.isNaN(instantMs(value)) ? null : 'expected an ISO 8601 instant';
 const nullable =
   (check: Check): Check =>
   (value) =>
@@ -253,7 +323,7 @@ export function validatePage(body: unknown): ValidPage {
     cursor: page.cursor,
     hasMore: page.hasMore,
     phase: (page.phase as ValidPage['phase'] | undefined) ?? 'live',
-    serverTimeMs: Date.parse(page.serverTime as string),
+    serverTimeMs: instantMs(page.serverTime as string),
     // Only an estimate for the progress bar: a value that makes no sense is ignored, the page is not refused.
     remaining:
       typeof page.remaining === 'number' && Number.isSafeInteger(page.remaining) && page.remaining >= 0
