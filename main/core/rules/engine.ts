@@ -182,10 +182,15 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
       `SELECT id, starts_at, ends_at, json_extract(data, '$.name') AS name FROM key_period WHERE ends_at > ?`,
     ),
     scenes: db.prepare<[], { id: string; name: string }>('SELECT id, name FROM scene ORDER BY id'),
+    // One more than an incremental tick takes: more than that is a full pass, and a large sync can note
+    // hundreds of thousands between two ticks, which need not be read to know it.
     changedAlerts: db
-      .prepare<[], [seq: number, alertId: string]>(
-        'SELECT seq, alert_id FROM rule_changed_alert ORDER BY seq',
+      .prepare<[number], [seq: number, alertId: string]>(
+        'SELECT seq, alert_id FROM rule_changed_alert ORDER BY seq LIMIT ?',
       )
+      .raw(true),
+    lastChangedAlert: db
+      .prepare<[], [seq: number | null]>('SELECT max(seq) FROM rule_changed_alert')
       .raw(true),
     forgetChangedAlerts: db.prepare<[number]>('DELETE FROM rule_changed_alert WHERE seq <= ?'),
     alertPoint: db.prepare<
@@ -403,10 +408,10 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
 
   /** The alerts changed since the last tick, read once for all the incremental rules. */
   function readChangedAlerts(): ChangedAlerts {
-    const rows = sql.changedAlerts.all();
-    const lastSeq = rows.length > 0 ? (rows[rows.length - 1]?.[0] ?? null) : null;
+    const rows = sql.changedAlerts.all(MAX_CHANGED_ALERTS_FOR_INCREMENTAL + 1);
     if (rows.length > MAX_CHANGED_ALERTS_FOR_INCREMENTAL)
-      return { alerts: new Map(), overflow: true, lastSeq };
+      return { alerts: new Map(), overflow: true, lastSeq: sql.lastChangedAlert.get()?.[0] ?? null };
+    const lastSeq = rows.length > 0 ? (rows[rows.length - 1]?.[0] ?? null) : null;
     const alerts = new Map<string, AlertPoint | null>();
     for (const [, alertId] of rows) {
       if (alerts.has(alertId)) continue;

@@ -174,4 +174,54 @@ describe('incremental evaluation', () => {
       { numRuns: 40 },
     );
   });
+
+  it('after more changes than a tick takes one by one (a large sync), makes a full pass and forgets them all', () => {
+    const clock = createManualClock(T0);
+    const sides: Side[] = [Number.POSITIVE_INFINITY, 0].map((fullPassEveryMs) => {
+      const cache = openTestCache('dutydesk-rules-overflow-');
+      cache.db.pragma('synchronous = OFF');
+      setLastSync(cache.db, T0);
+      upsertScene(cache.db, { id: 'S1', lastAlertAt: T0 });
+      const engine = createRulesEngine({
+        db: cache.db,
+        clock,
+        config: shippedRulesConfig(),
+        logger: silentLogger,
+        fullPassEveryMs,
+      });
+      engine.tick();
+      return { cache, engine };
+    });
+    try {
+      for (const side of sides) {
+        side.cache.db.transaction(() => {
+          // 6,000 alerts reported two hours ago, every third one dispatched: a thousand beyond a tick's 5,000.
+          for (let index = 0; index < 6_000; index += 1) {
+            const reportedAt = T0 - 2 * HOUR;
+            upsertAlert(side.cache.db, {
+              id: `A${index}`,
+              reportedAt,
+              handler: index % 3 === 0,
+              handlingLimitHours: 24,
+              deadlineAt: reportedAt + 24 * HOUR,
+            });
+          }
+        })();
+      }
+      const noted = (side: Side): number =>
+        (side.cache.db.prepare('SELECT count(*) AS n FROM rule_changed_alert').get() as { n: number }).n;
+      const [incremental, full] = sides as [Side, Side];
+      expect(noted(incremental)).toBe(6_000);
+      for (const side of sides) side.engine.tick();
+      expect(noted(incremental)).toBe(0);
+      expect(promptsOf(incremental)).toEqual(promptsOf(full));
+      // A tick raises a bounded number; the ticks after it work the backlog off, alike on both sides.
+      for (let tick = 0; tick < 5; tick += 1) for (const side of sides) side.engine.tick();
+      expect(promptsOf(incremental)).toEqual(promptsOf(full));
+      // Every undispatched alert of the 6,000 has its prompt: 4,000.
+      expect(promptsOf(incremental).filter((row) => row.includes('"undispatched"'))).toHaveLength(4_000);
+    } finally {
+      for (const side of sides) side.cache.remove();
+    }
+  });
 });
