@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
-import { CentralClient, type ReceivedResponse } from './central-client';
+import { CentralClient, followAbort, type ReceivedResponse } from './central-client';
 import { nextCursorHint, preparePage, requestPage } from './page-fetcher';
 import {
   serializeFetchError,
@@ -79,13 +79,10 @@ function receiveNext(stream: Stream): Promise<ReceivedResponse> {
  */
 function requestAhead(stream: Stream, cursor: string): void {
   const abort = new AbortController();
-  const response = requestPage(
-    client,
-    { cursor, token: stream.token, limit: stream.limit },
-    AbortSignal.any([stream.abort.signal, abort.signal]),
-  );
-  // Awaited when taken; this only keeps a failure meanwhile (or a dropped request) from being unhandled.
-  response.catch(() => undefined);
+  const detach = followAbort(stream.abort.signal, abort);
+  const response = requestPage(client, { cursor, token: stream.token, limit: stream.limit }, abort.signal);
+  // Awaited when taken; this also keeps a failure meanwhile (or a dropped request) from being unhandled.
+  response.then(detach, detach);
   stream.ahead = { cursor, response, abort };
 }
 
