@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../clock';
+import { createManualClock, type Clock } from '../clock';
 import { silentLogger } from '../logger';
 import { shippedRulesConfig } from './config';
 import { createRulesEngine, type RulesEngine } from './engine';
@@ -64,6 +64,24 @@ interface Side {
   engine: RulesEngine;
 }
 
+/** Two caches with one scene: the first evaluates incrementally, the second makes a full pass on every tick. */
+function openSides(prefix: string, clock: Clock): Side[] {
+  return [Number.POSITIVE_INFINITY, 0].map((fullPassEveryMs) => {
+    const cache = openTestCache(prefix);
+    cache.db.pragma('synchronous = OFF');
+    setLastSync(cache.db, T0);
+    upsertScene(cache.db, { id: 'S1', lastAlertAt: T0 });
+    const engine = createRulesEngine({
+      db: cache.db,
+      clock,
+      config: shippedRulesConfig(),
+      logger: silentLogger,
+      fullPassEveryMs,
+    });
+    return { cache, engine };
+  });
+}
+
 /** Everything about a prompt that does not depend on its random id. */
 function promptsOf(side: Side): string[] {
   return side.cache.db
@@ -81,20 +99,7 @@ describe('incremental evaluation', () => {
     fc.assert(
       fc.property(fc.array(operation, { minLength: 5, maxLength: 40 }), (operations) => {
         const clock = createManualClock(T0);
-        const sides: Side[] = [Number.POSITIVE_INFINITY, 0].map((fullPassEveryMs) => {
-          const cache = openTestCache('dutydesk-rules-incremental-');
-          cache.db.pragma('synchronous = OFF');
-          setLastSync(cache.db, T0);
-          upsertScene(cache.db, { id: 'S1', lastAlertAt: T0 });
-          const engine = createRulesEngine({
-            db: cache.db,
-            clock,
-            config: shippedRulesConfig(),
-            logger: silentLogger,
-            fullPassEveryMs,
-          });
-          return { cache, engine };
-        });
+        const sides = openSides('dutydesk-rules-incremental-', clock);
         const alerts: AlertInput[] = [];
         try {
           for (const side of sides) side.engine.tick();
@@ -177,21 +182,8 @@ describe('incremental evaluation', () => {
 
   it('after more changes than a tick takes one by one (a large sync), makes a full pass and forgets them all', () => {
     const clock = createManualClock(T0);
-    const sides: Side[] = [Number.POSITIVE_INFINITY, 0].map((fullPassEveryMs) => {
-      const cache = openTestCache('dutydesk-rules-overflow-');
-      cache.db.pragma('synchronous = OFF');
-      setLastSync(cache.db, T0);
-      upsertScene(cache.db, { id: 'S1', lastAlertAt: T0 });
-      const engine = createRulesEngine({
-        db: cache.db,
-        clock,
-        config: shippedRulesConfig(),
-        logger: silentLogger,
-        fullPassEveryMs,
-      });
-      engine.tick();
-      return { cache, engine };
-    });
+    const sides = openSides('dutydesk-rules-overflow-', clock);
+    for (const side of sides) side.engine.tick();
     try {
       for (const side of sides) {
         side.cache.db.transaction(() => {

@@ -75,34 +75,30 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
     (encoding === null || encoding === 'identity')
       ? declared
       : null;
-  let body = new Uint8Array(expected ?? 0);
+  // Filled as chunks arrive when the length is known; otherwise the chunks are joined at the end.
+  const placed = expected === null ? null : new Uint8Array(expected);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if (size + value.byteLength > limit || (expected !== null && size + value.byteLength > expected)) {
+    const grown = size + value.byteLength;
+    if (grown > limit || (expected !== null && grown > expected)) {
       await reader.cancel();
       throw new CentralError({
         kind: 'invalidBody',
         message:
-          size + value.byteLength > limit
+          grown > limit
             ? `the response exceeds the ${limit}-byte limit`
             : `the response is longer than its declared ${expected} bytes`,
       });
     }
-    if (expected !== null) body.set(value, size);
+    if (placed) placed.set(value, size);
     else chunks.push(value);
-    size += value.byteLength;
+    size = grown;
   }
-  if (expected !== null) return size === expected ? body : body.subarray(0, size);
-  body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  if (placed) return size === placed.byteLength ? placed : placed.subarray(0, size);
+  return Buffer.concat(chunks, size);
 }
 
 /**
