@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import type { QueuePage } from '../preload/contract';
+import type { QueuePage, ShellStatus } from '../preload/contract';
 import { disposeCentralProcess, startCentralProcess, stopCentralProcess } from './central';
 import { expect, startServedApp, stopServedApp, test, type ServedApp } from './fixtures';
 import { shiftLeadChenjing, signInByKeyboard } from './keyboard-helpers';
@@ -34,7 +34,13 @@ test('an operator finds every key, switches queues, filters and sorts from the k
   const total = page.getByTestId('queue-total');
   await expect(heading).toHaveText('红色预警');
 
-  // The red queue is complete once the grid's total is the bridge's (the sync fills it within seconds).
+  // The red queue is complete once the first sync has caught up (before that an alert can be cached before its
+  // scene, and its row has no scene name) and the grid's total is the bridge's.
+  await expect
+    .poll(async () => (await callBridge<ShellStatus>(request, app, 'getStatus', [])).sync?.stage, {
+      timeout: 30_000,
+    })
+    .toBe('live');
   let all: QueuePage = await redPage(request);
   await expect(async () => {
     all = await redPage(request);
