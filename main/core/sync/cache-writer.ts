@@ -135,40 +135,30 @@ function columnValues(
   return row;
 }
 
-/**
- * Prepares validated changes for `CacheWriter.applyPrepared`, in order. `page`, when given, is the JSON text
- * the changes were parsed from with the span of each change's document in it (document-spans.ts): the
- * documents are then stored as the server wrote them; without it, each is serialised.
- */
-export function prepareChanges(
-  changes: readonly ValidChange[],
-  page?: { text: string; spans: Int32Array },
-): PreparedChanges {
-  const kinds = new Array<number>(changes.length);
-  const rows = new Array<(string | number | null)[]>(changes.length);
-  for (let index = 0; index < changes.length; index += 1) {
-    const change = changes[index] as ValidChange;
-    const kind = entityIndex.get(change.entity) as number;
-    if (change.op === 'delete') {
-      kinds[index] = kind | DELETE_FLAG;
-      rows[index] = [change.id, change.version];
-    } else {
-      kinds[index] = kind;
-      rows[index] = columnValues(change.entity, change.id, change.version, change.document);
-    }
+/** Puts a validated change's kind and row at `index` of `into` (see PreparedChanges). */
+export function prepareChangeAt(
+  into: Pick<PreparedChanges, 'kinds' | 'rows'>,
+  index: number,
+  change: ValidChange,
+): void {
+  const kind = entityIndex.get(change.entity) as number;
+  if (change.op === 'delete') {
+    into.kinds[index] = kind | DELETE_FLAG;
+    into.rows[index] = [change.id, change.version];
+  } else {
+    into.kinds[index] = kind;
+    into.rows[index] = columnValues(change.entity, change.id, change.version, change.document);
   }
-  if (page && spansCover(changes, page.spans))
-    return { kinds, rows, documents: page.text, spans: page.spans };
-  return { kinds, rows, ...serialisedDocuments(changes) };
 }
 
-/** Whether `spans` places the document of every upsert in `changes`. */
-function spansCover(changes: readonly ValidChange[], spans: Int32Array): boolean {
-  if (spans.length !== changes.length * 2) return false;
-  for (let index = 0; index < changes.length; index += 1) {
-    if ((changes[index] as ValidChange).op === 'upsert' && (spans[index * 2] as number) < 0) return false;
-  }
-  return true;
+/** Prepares validated changes for `CacheWriter.applyPrepared`, in order, each document serialised. */
+export function prepareChanges(changes: readonly ValidChange[]): PreparedChanges {
+  const into = {
+    kinds: new Array<number>(changes.length),
+    rows: new Array<(string | number | null)[]>(changes.length),
+  };
+  changes.forEach((change, index) => prepareChangeAt(into, index, change));
+  return { ...into, ...serialisedDocuments(changes) };
 }
 
 /** The documents serialised one after another, with their spans. */

@@ -37,10 +37,9 @@ export interface CentralClientOptions {
   onOutcome: (outcome: RequestOutcome) => void;
 }
 
-export interface JsonResponse {
-  body: unknown;
-  /** The body's text, as parsed. */
-  text: string;
+export interface JsonResponse<Body = unknown> {
+  /** The body as read (JSON.parse unless the caller reads it its own way). */
+  body: Body;
   /** Monotonic instants around the request, for clock-offset measurement. */
   sentMono: number;
   receivedMono: number;
@@ -105,8 +104,10 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
  * The body as text, refused unless it is valid UTF-8. simdutf's check and Buffer's decoding, not a fatal
  * TextDecoder: that one took a tenth of the sync worker's time on a large initial sync.
  */
+class InvalidUtf8 extends Error {}
+
 function decodeUtf8(bytes: Uint8Array): string {
-  if (!isUtf8(bytes)) throw new Error('the body is not valid UTF-8');
+  if (!isUtf8(bytes)) throw new InvalidUtf8('the body is not valid UTF-8');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
@@ -126,16 +127,18 @@ export interface RequestInit {
   signal?: AbortSignal;
 }
 
-/** The body's JSON, or the error that says it is not JSON. */
-function parseBody(bytes: Uint8Array): { value: unknown; text: string } | CentralError {
+const malformedBody = (error: unknown): CentralError =>
+  new CentralError({
+    kind: 'invalidBody',
+    message: `the central platform answered with malformed JSON (${(error as Error).message})`,
+  });
+
+/** A refusal's body when it is JSON, else null: it only adds a code and a message to the status. */
+function refusalBody(bytes: Uint8Array): unknown {
   try {
-    const text = decodeUtf8(bytes);
-    return { value: JSON.parse(text) as unknown, text };
-  } catch (error) {
-    return new CentralError({
-      kind: 'invalidBody',
-      message: `the central platform answered with malformed JSON (${(error as Error).message})`,
-    });
+    return JSON.parse(decodeUtf8(bytes)) as unknown;
+  } catch {
+    return null;
   }
 }
 
@@ -207,10 +210,7 @@ export class CentralClient {
       const received = { bytes, sentMono, receivedMono: monoNow() };
       if (!response.ok) {
         // A refusal is classified by its status; its body only adds the code and message, when it has them.
-        const refusal = parseBody(bytes);
-        throw new CentralError(
-          classifyStatus(response.status, refusal instanceof CentralError ? null : refusal.value),
-        );
+        throw new CentralError(classifyStatus(response.status, refusalBody(bytes)));
       }
       return received;
     } catch (error) {
@@ -227,16 +227,25 @@ export class CentralClient {
     }
   }
 
-  /** The second half of request(): the received body decoded and parsed; reports the request's outcome. */
-  parse(received: ReceivedResponse): JsonResponse {
+  /**
+   * The second half of request(): the received body decoded and read, by JSON.parse unless `read` says
+   * otherwise; reports the request's outcome. A SyntaxError from `read` is a malformed body; any other error
+   * it throws is the caller's (the body was JSON) and passes through.
+   */
+  parse(received: ReceivedResponse): JsonResponse;
+  parse<Body>(received: ReceivedResponse, read: (text: string) => Body): JsonResponse<Body>;
+  parse(received: ReceivedResponse, read: (text: string) => unknown = JSON.parse): JsonResponse {
     const { bytes, sentMono, receivedMono } = received;
-    const body = parseBody(bytes);
-    if (body instanceof CentralError) {
-      this.#report(sentMono, body.failure, receivedMono);
-      throw body;
+    let body: unknown;
+    try {
+      body = read(decodeUtf8(bytes));
+    } catch (error) {
+      const malformed = error instanceof SyntaxError || error instanceof InvalidUtf8;
+      this.#report(sentMono, malformed ? malformedBody(error).failure : undefined, receivedMono);
+      throw malformed ? malformedBody(error) : error;
     }
     this.#report(sentMono, undefined, receivedMono);
-    return { body: body.value, text: body.text, sentMono, receivedMono, bytes: bytes.byteLength };
+    return { body, sentMono, receivedMono, bytes: bytes.byteLength };
   }
 
   #report(sentMono: number, failure?: CentralFailure, receivedMono = this.options.monoNow()): void {

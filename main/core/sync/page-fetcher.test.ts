@@ -11,8 +11,14 @@ import { createServerClock } from '../clock';
 import { silentLogger } from '../logger';
 import { CentralError, type RequestOutcome } from './central-client';
 import { createThreadedPageSource, deserializeFetchError, serializeFetchError } from './page-fetch-thread';
-import { preparedDocument } from './cache-writer';
-import { createInlinePageSource, nextCursorHint, type FetchedPage, type PageSource } from './page-fetcher';
+import { prepareChanges, preparedDocument } from './cache-writer';
+import {
+  createInlinePageSource,
+  nextCursorHint,
+  readPage,
+  type FetchedPage,
+  type PageSource,
+} from './page-fetcher';
 import {
   bundlePageFetcher,
   openCache,
@@ -23,7 +29,8 @@ import {
   until,
   type TestCentral,
 } from './testing/harness';
-import { PageRejected } from './wire';
+import { alertDocument, deviceDocument, sceneDocument } from './test-fixtures';
+import { PageRejected, validatePage } from './wire';
 
 let test: TestCentral;
 let workerScript: string;
@@ -263,5 +270,105 @@ describe('nextCursorHint', () => {
     expect(
       nextCursorHint(body(`{"cursor":"abc","hasMore":true,"changes":[${'{"data":{}},'.repeat(600)}{}]}`)),
     ).toBeNull();
+  });
+});
+
+describe('readPage', () => {
+  const upsert = (entity: string, document: Record<string, unknown>) => ({
+    entity,
+    op: 'upsert',
+    id: document.id,
+    version: document.version,
+    data: document,
+  });
+  const changes = [
+    upsert('scene', sceneDocument()),
+    upsert('device', deviceDocument()),
+    upsert('alert', alertDocument({ location: { street: '\u9646家嘴 "东"', address: 'a\\b' } })),
+    { entity: 'alert', op: 'delete', id: 'alert-0', version: 2 },
+    upsert('alert', alertDocument({ id: 'alert-2', version: 1, level: 'blue', handler: { name: '王' } })),
+  ];
+  const pageText = (pageChanges: unknown[], indent?: number) =>
+    JSON.stringify(
+      {
+        changes: pageChanges,
+        cursor: 'c-1',
+        hasMore: true,
+        phase: 'history',
+        serverTime: '2026-11-23T01:00:00Z',
+      },
+      null,
+      indent,
+    );
+  /** What reading the page whole gives: JSON.parse, validatePage, each document serialised. */
+  const readWhole = (text: string) => {
+    const { changes: valid, ...meta } = validatePage(JSON.parse(text));
+    return { meta, changes: prepareChanges(valid) };
+  };
+  const documentsOf = (read: ReturnType<typeof readPage>) =>
+    read.changes.kinds.map((_kind, index) =>
+      read.changes.spans[2 * index]! < 0
+        ? undefined
+        : (JSON.parse(preparedDocument(read.changes, index)) as unknown),
+    );
+
+  it('reads a page change by change into what reading it whole gives, each document stored as written', () => {
+    for (const indent of [undefined, 2]) {
+      const text = pageText(changes, indent);
+      const read = readPage(text);
+      const whole = readWhole(text);
+      expect(read.meta).toEqual(whole.meta);
+      expect(read.changes.kinds).toEqual(whole.changes.kinds);
+      expect(read.changes.rows).toEqual(whole.changes.rows);
+      expect(documentsOf(read)).toEqual(documentsOf(whole));
+      // As written: the page's own text, not the documents serialised again.
+      expect(read.changes.documents).toBe(text);
+    }
+  });
+
+  it('refuses a faulty change with the message reading it whole gives', () => {
+    const faulty = [
+      ...changes.slice(0, 2),
+      upsert('alert', alertDocument({ level: 'purple' })),
+      ...changes.slice(3),
+    ];
+    const text = pageText(faulty);
+    expect(() => validatePage(JSON.parse(text))).toThrow(PageRejected);
+    const message = (() => {
+      try {
+        validatePage(JSON.parse(text));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toContain('alert alert-1: field level');
+    expect(() => readPage(text)).toThrow(new PageRejected(message));
+  });
+
+  it('calls a page malformed, as JSON.parse does, even when a faulty change comes before the malformed one', () => {
+    const faulty = pageText([
+      upsert('alert', alertDocument({ level: 'purple' })),
+      upsert('scene', sceneDocument()),
+    ]);
+    const malformed = faulty.replace('"kind":"scene"', '"kind":scene');
+    let parserMessage = '';
+    try {
+      JSON.parse(malformed);
+    } catch (error) {
+      parserMessage = (error as Error).message;
+    }
+    expect(parserMessage).not.toBe('');
+    expect(() => readPage(malformed)).toThrow(new SyntaxError(parserMessage));
+  });
+
+  it('reads whole a page whose documents it cannot place, and still gives the same rows', () => {
+    // "d\u0061ta" is `data` to the parser; the scan cannot tell which document is the change's.
+    const text = pageText(changes).replace('"data":{"id":"device-1"', '"d\\u0061ta":{"id":"device-1"');
+    expect(text).toContain('d\\u0061ta');
+    const read = readPage(text);
+    expect(read.changes.documents).not.toBe(text);
+    expect(read.changes.rows).toEqual(readWhole(text).changes.rows);
+    expect(documentsOf(read)).toEqual(documentsOf(readWhole(text)));
   });
 });

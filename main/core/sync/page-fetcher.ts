@@ -11,9 +11,9 @@
  * larger of them (bench/sync.ts).
  */
 import type { CentralClient, ReceivedResponse } from './central-client';
-import { prepareChanges, type PreparedChanges } from './cache-writer';
-import { documentSpans } from './document-spans';
-import { validatePage, type ValidPage } from './wire';
+import { prepareChangeAt, prepareChanges, type PreparedChanges } from './cache-writer';
+import { scanPage, type ScannedPage } from './page-scan';
+import { validateChange, validatePage, validatePageMeta, type ValidPage } from './wire';
 
 export interface PageRequest {
   /** Null: the first page of an initial sync (open items first). */
@@ -66,16 +66,57 @@ export function requestPage(
 
 /** Parses, validates and prepares a received page. Throws CentralError or PageRejected. */
 export function preparePage(client: CentralClient, received: ReceivedResponse): FetchedPage {
-  const response = client.parse(received);
-  const { changes, ...meta } = validatePage(response.body);
-  const spans = documentSpans(response.text);
+  const response = client.parse(received, readPage);
   return {
-    meta,
-    changes: prepareChanges(changes, spans ? { text: response.text, spans } : undefined),
+    ...response.body,
     bytes: response.bytes,
     sentMono: response.sentMono,
     receivedMono: response.receivedMono,
   };
+}
+
+/**
+ * A page's text parsed, validated and prepared: change by change where the scan reads it (page-scan.ts),
+ * else whole. The two give the same page; wherever the first meets anything it does not expect (a change that
+ * is not JSON or not valid, a document it cannot place), the page is read whole, which then also throws the
+ * error the page deserves: a SyntaxError for a text that is not JSON, PageRejected for a fault in a change.
+ */
+export function readPage(text: string): Pick<FetchedPage, 'meta' | 'changes'> {
+  const scanned = scanPage(text);
+  return (scanned && readScannedPage(text, scanned)) ?? readWholePage(text);
+}
+
+function readWholePage(text: string): Pick<FetchedPage, 'meta' | 'changes'> {
+  const { changes, ...meta } = validatePage(JSON.parse(text));
+  return { meta, changes: prepareChanges(changes) };
+}
+
+/** The page read change by change, or null where it must be read whole. */
+function readScannedPage(
+  text: string,
+  { envelope, spans }: ScannedPage,
+): Pick<FetchedPage, 'meta' | 'changes'> | null {
+  try {
+    const meta = validatePageMeta(envelope);
+    const count = spans.length / 4;
+    const changes: PreparedChanges = {
+      kinds: new Array<number>(count),
+      rows: new Array<(string | number | null)[]>(count),
+      documents: text,
+      spans: new Int32Array(count * 2).fill(-1),
+    };
+    for (let index = 0; index < count; index += 1) {
+      const change = validateChange(JSON.parse(text.slice(spans[4 * index], spans[4 * index + 1])), index);
+      const documentStart = spans[4 * index + 2] as number;
+      if (change.op === 'upsert' && documentStart < 0) return null;
+      prepareChangeAt(changes, index, change);
+      changes.spans[2 * index] = documentStart;
+      changes.spans[2 * index + 1] = spans[4 * index + 3] as number;
+    }
+    return { meta, changes };
+  } catch {
+    return null;
+  }
 }
 
 /** Fetches, validates and prepares the page after `request.cursor`. Throws CentralError or PageRejected. */

@@ -278,6 +278,15 @@ export function validatePage(body: unknown): ValidPage {
   const page = body as Doc;
   if (!Array.isArray(page.changes))
     throw new PageRejected('the page is malformed at .changes: expected an array');
+  const meta = validatePageMeta(page);
+  const changes: ValidChange[] = new Array<ValidChange>(page.changes.length);
+  for (let index = 0; index < page.changes.length; index += 1)
+    changes[index] = validateChange(page.changes[index], index);
+  return { changes, ...meta };
+}
+
+/** Validates a page's members other than its changes (checked to be an array before). */
+export function validatePageMeta(page: Doc): Omit<ValidPage, 'changes'> {
   if (typeof page.cursor !== 'string' || page.cursor.length === 0 || page.cursor.length > 1000) {
     throw new PageRejected('the page is malformed at .cursor: expected a cursor string');
   }
@@ -288,38 +297,7 @@ export function validatePage(body: unknown): ValidPage {
   }
   if (instant(page.serverTime) !== null)
     throw new PageRejected('the page is malformed at .serverTime: expected an ISO 8601 instant');
-
-  const changes: ValidChange[] = new Array<ValidChange>(page.changes.length);
-  for (let index = 0; index < page.changes.length; index += 1) {
-    const raw = page.changes[index] as unknown;
-    if (typeof raw !== 'object' || raw === null) throw new PageRejected(`change [${index}] is not an object`);
-    const { entity, op, id, version, data } = raw as Doc;
-    if (identifier(id) !== null)
-      throw new PageRejected(`change [${index}]: id: expected an id (1-200 characters)`);
-    const label = `${typeof entity === 'string' ? entity : 'change'} ${id as string}`;
-    if (!isEntityName(entity)) throw new PageRejected(`${label}: unknown entity "${String(entity)}"`);
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
-      throw new PageRejected(`${label}: version: expected a whole number`);
-    }
-    if (op === 'delete') {
-      changes[index] = { entity, op, id: id as string, version };
-      continue;
-    }
-    if (op !== 'upsert') throw new PageRejected(`${label}: op: expected upsert|delete`);
-    const problem = documentChecks[entity](data);
-    if (problem !== null) {
-      const field = problem.startsWith('.') ? problem.slice(1) : `(data): ${problem}`;
-      throw new PageRejected(`${label}: field ${field}`);
-    }
-    const document = data as EntityDocument<typeof entity>;
-    // The document's own id and version are the change's (a server that disagrees with itself is refused).
-    if (document.id !== id || document.version !== version) {
-      throw new PageRejected(`${label}: field id/version: the document disagrees with its change`);
-    }
-    changes[index] = { entity, op, id, version, document } as ValidChange;
-  }
   return {
-    changes,
     cursor: page.cursor,
     hasMore: page.hasMore,
     phase: (page.phase as ValidPage['phase'] | undefined) ?? 'live',
@@ -330,4 +308,30 @@ export function validatePage(body: unknown): ValidPage {
         ? page.remaining
         : null,
   };
+}
+
+/** Validates the page's change at `index`; throws PageRejected naming its entity, id and field. */
+export function validateChange(raw: unknown, index: number): ValidChange {
+  if (typeof raw !== 'object' || raw === null) throw new PageRejected(`change [${index}] is not an object`);
+  const { entity, op, id, version, data } = raw as Doc;
+  if (identifier(id) !== null)
+    throw new PageRejected(`change [${index}]: id: expected an id (1-200 characters)`);
+  const label = `${typeof entity === 'string' ? entity : 'change'} ${id as string}`;
+  if (!isEntityName(entity)) throw new PageRejected(`${label}: unknown entity "${String(entity)}"`);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+    throw new PageRejected(`${label}: version: expected a whole number`);
+  }
+  if (op === 'delete') return { entity, op, id: id as string, version };
+  if (op !== 'upsert') throw new PageRejected(`${label}: op: expected upsert|delete`);
+  const problem = documentChecks[entity](data);
+  if (problem !== null) {
+    const field = problem.startsWith('.') ? problem.slice(1) : `(data): ${problem}`;
+    throw new PageRejected(`${label}: field ${field}`);
+  }
+  const document = data as EntityDocument<typeof entity>;
+  // The document's own id and version are the change's (a server that disagrees with itself is refused).
+  if (document.id !== id || document.version !== version) {
+    throw new PageRejected(`${label}: field id/version: the document disagrees with its change`);
+  }
+  return { entity, op, id, version, document } as ValidChange;
 }
