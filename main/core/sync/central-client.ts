@@ -100,12 +100,12 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
   return Buffer.concat(chunks, size);
 }
 
+class InvalidUtf8 extends Error {}
+
 /**
  * The body as text, refused unless it is valid UTF-8. simdutf's check and Buffer's decoding, not a fatal
  * TextDecoder: that one took a tenth of the sync worker's time on a large initial sync.
  */
-class InvalidUtf8 extends Error {}
-
 function decodeUtf8(bytes: Uint8Array): string {
   if (!isUtf8(bytes)) throw new InvalidUtf8('the body is not valid UTF-8');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
