@@ -240,9 +240,10 @@ export class CentralClient {
     try {
       body = read(decodeUtf8(bytes));
     } catch (error) {
-      const malformed = error instanceof SyntaxError || error instanceof InvalidUtf8;
-      this.#report(sentMono, malformed ? malformedBody(error).failure : undefined, receivedMono);
-      throw malformed ? malformedBody(error) : error;
+      const malformed =
+        error instanceof SyntaxError || error instanceof InvalidUtf8 ? malformedBody(error) : null;
+      this.#report(sentMono, malformed?.failure, receivedMono);
+      throw malformed ?? error;
     }
     this.#report(sentMono, undefined, receivedMono);
     return { body, sentMono, receivedMono, bytes: bytes.byteLength };

@@ -305,6 +305,15 @@ describe('readPage', () => {
     const { changes: valid, ...meta } = validatePage(JSON.parse(text));
     return { meta, changes: prepareChanges(valid) };
   };
+  /** The message of what `run` throws, or '' when it throws nothing. */
+  const thrownMessage = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  };
   const documentsOf = (read: ReturnType<typeof readPage>) =>
     read.changes.kinds.map((_kind, index) =>
       read.changes.spans[2 * index]! < 0
@@ -334,14 +343,7 @@ describe('readPage', () => {
     ];
     const text = pageText(faulty);
     expect(() => validatePage(JSON.parse(text))).toThrow(PageRejected);
-    const message = (() => {
-      try {
-        validatePage(JSON.parse(text));
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return '';
-    })();
+    const message = thrownMessage(() => validatePage(JSON.parse(text)));
     expect(message).toContain('alert alert-1: field level');
     expect(() => readPage(text)).toThrow(new PageRejected(message));
   });
@@ -352,12 +354,7 @@ describe('readPage', () => {
       upsert('scene', sceneDocument()),
     ]);
     const malformed = faulty.replace('"kind":"scene"', '"kind":scene');
-    let parserMessage = '';
-    try {
-      JSON.parse(malformed);
-    } catch (error) {
-      parserMessage = (error as Error).message;
-    }
+    const parserMessage = thrownMessage(() => JSON.parse(malformed));
     expect(parserMessage).not.toBe('');
     expect(() => readPage(malformed)).toThrow(new SyntaxError(parserMessage));
   });

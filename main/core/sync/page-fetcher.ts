@@ -103,7 +103,7 @@ function readScannedPage(
       kinds: new Array<number>(count),
       rows: new Array<(string | number | null)[]>(count),
       documents: text,
-      spans: new Int32Array(count * 2).fill(-1),
+      spans: new Int32Array(count * 2),
     };
     for (let index = 0; index < count; index += 1) {
       const change = validateChange(JSON.parse(text.slice(spans[4 * index], spans[4 * index + 1])), index);

@@ -73,32 +73,31 @@ function skipValue(text: string, index: number): number {
   return at;
 }
 
-/** A key: whether it is `name` as written plainly, whether it is written with escapes, and where it ends. */
-function readKey(text: string, index: number, name: string): { is: boolean; escaped: boolean; end: number } {
-  const end = skipString(text, index);
+/** The key in `[start, end)`: whether it is `name` as written plainly, and whether it is written with escapes. */
+function readKey(text: string, start: number, end: number, name: string): { is: boolean; escaped: boolean } {
   let escaped = false;
-  for (let at = index + 1; at < end - 1 && !escaped; at += 1) escaped = text.charCodeAt(at) === BACKSLASH;
-  return {
-    is: !escaped && end - index === name.length + 2 && text.startsWith(name, index + 1),
-    escaped,
-    end,
-  };
+  for (let at = start + 1; at < end - 1 && !escaped; at += 1) escaped = text.charCodeAt(at) === BACKSLASH;
+  return { is: !escaped && end - start === name.length + 2 && text.startsWith(name, start + 1), escaped };
 }
 
-/** Calls `member` for each member of the object that opens at `index`; returns the index after it. */
+/**
+ * Calls `member` with the key's `[start, end)` and the value's start for each member of the object that opens
+ * at `index`; `member` answers where the value ends. Returns the index after the object.
+ */
 function forEachMember(
   text: string,
   index: number,
-  member: (keyStart: number, valueStart: number) => number,
+  member: (keyStart: number, keyEnd: number, valueStart: number) => number,
 ): number {
   let at = skipWhitespace(text, index + 1);
   if (text.charCodeAt(at) === CLOSE_OBJECT) return at + 1;
   for (;;) {
     const keyStart = at;
     if (text.charCodeAt(keyStart) !== QUOTE) throw new SyntaxError('expected a key');
-    at = skipWhitespace(text, skipString(text, keyStart));
+    const keyEnd = skipString(text, keyStart);
+    at = skipWhitespace(text, keyEnd);
     if (text.charCodeAt(at) !== COLON) throw new SyntaxError('expected a colon');
-    at = skipWhitespace(text, member(keyStart, skipWhitespace(text, at + 1)));
+    at = skipWhitespace(text, member(keyStart, keyEnd, skipWhitespace(text, at + 1)));
     const code = text.charCodeAt(at);
     if (code === CLOSE_OBJECT) return at + 1;
     if (code !== COMMA) throw new SyntaxError('expected a comma');
@@ -128,8 +127,8 @@ export function scanPage(text: string): ScannedPage | null {
     if (text.charCodeAt(start) !== OPEN_OBJECT) return null;
     const envelope = Object.create(null) as Record<string, unknown>;
     const found: { spans: number[] | null } = { spans: null };
-    const end = forEachMember(text, start, (keyStart, valueStart) => {
-      const key = JSON.parse(text.slice(keyStart, skipString(text, keyStart))) as string;
+    const end = forEachMember(text, start, (keyStart, keyEnd, valueStart) => {
+      const key = JSON.parse(text.slice(keyStart, keyEnd)) as string;
       if (key !== 'changes') {
         const valueEnd = skipValue(text, valueStart);
         envelope[key] = JSON.parse(text.slice(valueStart, valueEnd));
@@ -155,8 +154,8 @@ function readChanges(text: string, index: number, spans: number[]): number {
     const changeStart = at;
     const data: { start: number; end: number; certain: boolean } = { start: -1, end: -1, certain: true };
     if (text.charCodeAt(at) === OPEN_OBJECT) {
-      at = forEachMember(text, at, (keyStart, valueStart) => {
-        const key = readKey(text, keyStart, 'data');
+      at = forEachMember(text, at, (keyStart, keyEnd, valueStart) => {
+        const key = readKey(text, keyStart, keyEnd, 'data');
         const valueEnd = skipValue(text, valueStart);
         if (key.escaped) data.certain = false;
         if (key.is) {
