@@ -35,15 +35,40 @@ export async function signInByKeyboard(
 export const queueRow = (page: Page, rowId: string): Locator =>
   page.locator(`.queue-grid .ag-row[row-id="${rowId}"]`).first();
 
-/** Moves through the current queue with the keyboard (up, then down) until the row is selected. */
+/** The row-index of the grid's selected row, or null when none is selected. */
+async function selectedRowIndex(page: Page): Promise<number | null> {
+  const selected = page.locator('.queue-grid .ag-row.ag-row-selected').first();
+  if ((await selected.count()) === 0) return null;
+  const index = await selected.getAttribute('row-index');
+  return index === null ? null : Number(index);
+}
+
+/**
+ * Moves through the current queue with the keyboard (j/k) until the row is selected. It presses as many times as
+ * the row lies away from the selection and then waits for the grid to show it: checking after every press raced
+ * the grid's render, and a fast run could pass the row without ever seeing it selected. Rows that move meanwhile
+ * (a sync reorders the queue) are followed by measuring again.
+ */
 export async function selectRowByKeyboard(page: Page, rowId: string): Promise<void> {
   const row = queueRow(page, rowId);
   await expect(row).toBeAttached({ timeout: 30_000 });
-  const selected = async () => (await row.getAttribute('class'))?.includes('ag-row-selected') === true;
-  for (const key of ['k', 'j']) {
-    for (let step = 0; step < 40; step += 1) {
-      if (await selected()) return;
-      await page.keyboard.press(key);
+  const isSelected = async () => (await row.getAttribute('class'))?.includes('ag-row-selected') === true;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    if (await isSelected()) return;
+    const target = Number(await row.getAttribute('row-index'));
+    const current = await selectedRowIndex(page);
+    if (current === null) {
+      // Nothing selected yet: the first press selects a row to measure from.
+      await page.keyboard.press('j');
+    } else {
+      const key = target < current ? 'k' : 'j';
+      for (let step = 0; step < Math.abs(target - current); step += 1) await page.keyboard.press(key);
+    }
+    try {
+      await expect(row).toHaveClass(/ag-row-selected/, { timeout: 2_000 });
+      return;
+    } catch {
+      // Measure again: the selection or the row moved while the keys were pressed.
     }
   }
   throw new Error(`row ${rowId} could not be reached with the keyboard`);
