@@ -81,7 +81,10 @@ test('the red-alert queue shows its rows page by page, moved through and opened 
   // queue, with the count badge in the left column: the red-alert badge counts only the alerts at
   // their first stage, the queue every open red alert).
   const total = page.getByTestId('queue-total');
-  const expectTotalMatches = async (queue: 'redAlerts' | 'undispatched', withBadge: boolean) => {
+  const expectTotalMatches = async (
+    queue: 'redAlerts' | 'undispatched' | 'overdueClosure',
+    withBadge: boolean,
+  ) => {
     const badge = page.getByTestId(`queue-count-${queue}`);
     await expect(async () => {
       const first = await callBridge<QueuePage>(request, app, 'getQueuePage', [
@@ -174,5 +177,29 @@ test('the red-alert queue shows its rows page by page, moved through and opened 
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();
   await expect(row(lastIndex).locator('.ag-cell-focus')).toBeFocused();
+
+  // Another queue starts at its top even though this one was scrolled to its end, and so does this one again.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('3');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('超期未结案');
+  const overdue = await expectTotalMatches('overdueClosure', true);
+  await expect(row(0)).toContainText(overdue.rows[0]?.title ?? '');
+  await expect(row(0)).toBeInViewport();
+  await expect(grid.locator('.ag-row-selected')).toHaveCount(0);
+  await page.keyboard.press('2');
+  await expect(row(0)).toContainText(firstTitle);
+  await expect(row(0)).toBeInViewport();
+  // From the end of the red queue, whose last row the grid scrolled to, too.
+  await page.keyboard.press('1');
+  await expectTotalMatches('redAlerts', false);
+  await page.keyboard.press('j');
+  await page.keyboard.press('End');
+  await expect(grid.locator('.ag-row-selected')).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('2');
+  await expect(row(0)).toContainText(firstTitle);
+  await expect(row(0)).toBeInViewport();
+  await page.keyboard.press('j');
+  await expect(row(0)).toHaveClass(/ag-row-selected/);
   expect(errors).toEqual([]);
 });

@@ -129,6 +129,10 @@ test('a keyboard-only shift: verify, major loop, prompt, snooze, note, claim', a
 
   // 超期未派单: issue a work prompt about the first alert, as the rule words it.
   await openQueue(page, '2', '超期未派单');
+  // A queue opens at its top with no row selected, even when the row the last action moved on to (in the red
+  // queue) is in this queue too: the grid used to follow that row here and scroll down to it.
+  await expect(page.locator('.queue-grid .ag-row[row-index="0"]').first()).toBeInViewport();
+  await expect(page.locator('.queue-grid .ag-row-selected')).toHaveCount(0);
   const undispatched = await callBridge<QueuePage>(page.request, app, 'getQueuePage', [
     { queue: 'undispatched', offset: 0, limit: 20 },
   ]);

@@ -508,7 +508,14 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
     const last = shown.current;
     if (last?.queue === queue && last.quickFilter === view.quickFilter) return;
     if (last?.queue === queue) grid.setGridOption('datasource', makeDatasource(queue, view.quickFilter));
-    else showQueue(grid, queue, view);
+    else {
+      // Another queue starts at its top with no row focused. What the old queue still waited for is dropped:
+      // a row to follow after an action's refresh, also in the new queue, scrolled the new queue down to it.
+      followAfterRefresh.current = null;
+      selectWhenLoaded.current = null;
+      grid.clearFocusedCell();
+      showQueue(grid, queue, view);
+    }
     shown.current = { queue, quickFilter: view.quickFilter };
   }, [queue, view, makeDatasource, showQueue]);
 
