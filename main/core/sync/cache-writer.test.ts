@@ -81,6 +81,25 @@ describe('CacheWriter', () => {
       data: string;
     }[];
     expect(alerts.length).toBeGreaterThan(50);
+    // The pages were read change by change, their documents the body's bytes: stored as text all the same,
+    // exactly as the platform wrote them.
+    expect(pages.every((page) => page.changes.documents instanceof Uint8Array)).toBe(true);
+    for (const entity of entityNames) {
+      const table = tableOf(entity);
+      expect(
+        db.prepare(`SELECT count(*) AS n FROM ${table} WHERE typeof(data) <> 'text'`).get(),
+        table,
+      ).toEqual({ n: 0 });
+    }
+    const latest = new Map<string, string>();
+    for (const page of pages) {
+      for (const [index, { entity, id }] of [...preparedKeys(page.changes)].entries()) {
+        if (entity === 'alert' && page.changes.spans[2 * index]! >= 0)
+          latest.set(id, preparedDocument(page.changes, index));
+      }
+    }
+    const stored = db.prepare('SELECT data FROM alert WHERE id = ?').pluck();
+    for (const [id, document] of latest) expect(stored.get(id)).toBe(document);
     for (const alert of alerts) {
       const document = JSON.parse(alert.data) as { reportedAt: string; level: string; handler: unknown };
       expect(alert.reported_at).toBe(Date.parse(document.reportedAt));

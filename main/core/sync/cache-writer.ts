@@ -115,8 +115,11 @@ export interface PreparedChanges {
   kinds: number[];
   /** Per change: an upsert's [id, version, ...columns] or a delete's [id, version]. */
   rows: (string | number | null)[][];
-  /** The documents' JSON, all in one text: an upsert's is `documents.slice(spans[2i], spans[2i + 1])`. */
-  documents: string;
+  /**
+   * The documents' JSON, all in one text or in one run of UTF-8 bytes (the page's body as received, see
+   * readPage): an upsert's is `documents.slice(spans[2i], spans[2i + 1])` (subarray for bytes).
+   */
+  documents: string | Uint8Array;
   spans: Int32Array;
 }
 
@@ -187,9 +190,20 @@ export function* preparedKeys(prepared: PreparedChanges): Generator<{ entity: En
   }
 }
 
+/** The JSON of a prepared upsert's document, as the writer binds it: text, or its UTF-8 bytes. */
+function boundDocument(prepared: PreparedChanges, index: number): string | Uint8Array {
+  const { documents, spans } = prepared;
+  return typeof documents === 'string'
+    ? documents.slice(spans[index * 2], spans[index * 2 + 1])
+    : documents.subarray(spans[index * 2], spans[index * 2 + 1]);
+}
+
 /** The JSON of a prepared upsert's document. */
 export function preparedDocument(prepared: PreparedChanges, index: number): string {
-  return prepared.documents.slice(prepared.spans[index * 2], prepared.spans[index * 2 + 1]);
+  const document = boundDocument(prepared, index);
+  return typeof document === 'string'
+    ? document
+    : Buffer.from(document.buffer, document.byteOffset, document.byteLength).toString('utf8');
 }
 
 /**
@@ -212,8 +226,11 @@ export class CacheWriter {
         .filter((name) => name !== 'id')
         .map((name) => `${name} = excluded.${name}`)
         .join(', ');
+      // The document is bound as text or as its UTF-8 bytes (a blob), stored as text either way: bound as
+      // bytes it is neither decoded on the fetch thread nor encoded again here (see readPage).
+      const values = [...columnNames.slice(0, -1).map(() => '?'), 'CAST(? AS TEXT)'];
       upserter = this.db.prepare(
-        `INSERT INTO ${table} (${columnNames.join(', ')}) VALUES (${columnNames.map(() => '?').join(', ')})
+        `INSERT INTO ${table} (${columnNames.join(', ')}) VALUES (${values.join(', ')})
            ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.version >= ${table}.version`,
       );
       this.#upserters.set(entity, upserter);
@@ -243,7 +260,7 @@ export class CacheWriter {
       const entity = entityNames[kind & ~DELETE_FLAG] as EntityName;
       // Positional values: binding a fresh object per row costs a fifth of the write on a large sync.
       if (kind & DELETE_FLAG) this.#remover(entity).run(rows[index]);
-      else this.#upserter(entity).run(rows[index], preparedDocument(prepared, index));
+      else this.#upserter(entity).run(rows[index], boundDocument(prepared, index));
     }
   }
 

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { CentralClient, followAbort, type ReceivedResponse } from './central-client';
-import { nextCursorHint, preparePage, requestPage } from './page-fetcher';
+import { nextCursorHint, preparePage, requestPage, type FetchedPage } from './page-fetcher';
 import {
   serializeFetchError,
   sharedMonoNow,
@@ -23,6 +23,22 @@ const dataSchema = z.object({
 
 const data = dataSchema.parse(workerData);
 const post = (message: FromPageFetcher): void => parentPort?.postMessage(message);
+
+/**
+ * A page goes to the engine's thread with its body's bytes (the documents, see readPage) moved, not copied,
+ * when they fill a buffer of their own; nothing here reads them after.
+ */
+function postPage(stream: number, page: FetchedPage): void {
+  const { documents } = page.changes;
+  const movable =
+    typeof documents !== 'string' &&
+    documents.byteOffset === 0 &&
+    documents.byteLength === documents.buffer.byteLength &&
+    documents.buffer instanceof ArrayBuffer;
+  const message: FromPageFetcher = { type: 'page', stream, page };
+  if (movable) parentPort?.postMessage(message, [documents.buffer]);
+  else post(message);
+}
 
 const client = new CentralClient({
   baseUrl: data.baseUrl,
@@ -98,7 +114,7 @@ async function pump(stream: Stream): Promise<void> {
       const hint = nextCursorHint(received.bytes);
       if (hint !== null) requestAhead(stream, hint);
       const page = preparePage(client, received);
-      post({ type: 'page', stream: stream.id, page });
+      postPage(stream.id, page);
       if (page.meta.hasMore) stream.cursor = page.meta.cursor;
       else stream.ended = true;
       // A hint the parsed page contradicts: that request is for a page nobody will ask for.

@@ -3,6 +3,7 @@
  * exactly the pages the inline source does, in the engine's clock, fetches no further ahead than granted,
  * and brings the request's and validation's errors across with their kind.
  */
+import fc from 'fast-check';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -320,19 +321,103 @@ describe('readPage', () => {
         ? undefined
         : (JSON.parse(preparedDocument(read.changes, index)) as unknown),
     );
+  /** The text with every non-ASCII character written as a \u escape (a surrogate pair as two). */
+  const escapeNonAscii = (text: string) =>
+    text.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  /** The page, its rows and its documents are what reading the page whole gives. */
+  const expectSameRead = (read: ReturnType<typeof readPage>, whole: ReturnType<typeof readPage>) => {
+    expect(read.meta).toEqual(whole.meta);
+    expect(read.changes.kinds).toEqual(whole.changes.kinds);
+    expect(read.changes.rows).toEqual(whole.changes.rows);
+    expect(documentsOf(read)).toEqual(documentsOf(whole));
+  };
 
   it('reads a page change by change into what reading it whole gives, each document stored as written', () => {
     for (const indent of [undefined, 2]) {
       const text = pageText(changes, indent);
-      const read = readPage(text);
-      const whole = readWhole(text);
-      expect(read.meta).toEqual(whole.meta);
-      expect(read.changes.kinds).toEqual(whole.changes.kinds);
-      expect(read.changes.rows).toEqual(whole.changes.rows);
-      expect(documentsOf(read)).toEqual(documentsOf(whole));
-      // As written: the page's own text, not the documents serialised again.
-      expect(read.changes.documents).toBe(text);
+      const body = Buffer.from(text);
+      const read = readPage(body);
+      expectSameRead(read, readWhole(text));
+      // As written: the page's own bytes, not the documents serialised again.
+      expect(read.changes.documents).toBe(body);
     }
+  });
+
+  it('reads Chinese columns and ids as the text holds them, however the strings are written', () => {
+    const chinese = [
+      upsert('scene', sceneDocument({ id: '场景-浦东-1', name: '陆家嘴燃气管网监测', category: '燃气管线' })),
+      upsert('device', deviceDocument({ id: '设备-1', sceneId: '场景-浦东-1' })),
+      upsert('alert', alertDocument({ id: '预警-1', sceneId: '场景-浦东-1', category: '燃气' })),
+      { entity: 'alert', op: 'delete', id: '预警-0', version: 2 },
+    ];
+    const text = pageText(chinese);
+    const body = Buffer.from(text);
+    const read = readPage(body);
+    expectSameRead(read, readWhole(text));
+    // Read change by change: the documents are the body's bytes.
+    expect(read.changes.documents).toBe(body);
+    expect(read.changes.rows[0]?.slice(0, 3)).toEqual(['场景-浦东-1', 1, '陆家嘴燃气管网监测']);
+    expect(read.changes.rows[3]).toEqual(['预警-0', 2]);
+    // The same page with every non-ASCII character written as a \u escape.
+    const escaped = escapeNonAscii(text);
+    expect(escaped).not.toBe(text);
+    const escapedBody = Buffer.from(escaped);
+    const readEscaped = readPage(escapedBody);
+    expectSameRead(readEscaped, readWhole(escaped));
+    expect(readEscaped.changes.documents).toBe(escapedBody);
+    // An id of 150 characters is 450 bytes: too long read as bytes, so read whole, where it is an id.
+    const longId = pageText([upsert('alert', alertDocument({ id: '警'.repeat(150) }))]);
+    const readLong = readPage(Buffer.from(longId));
+    expectSameRead(readLong, readWhole(longId));
+    expect(readLong.changes.rows[0]?.[0]).toBe('警'.repeat(150));
+  });
+
+  it('tells a string written as \\u escapes from the bytes those escapes spell in Latin-1', () => {
+    // "é" written raw in the change and as \u00c3\u00a9 ("Ã©") in its document: the two disagree.
+    const text = pageText([upsert('alert', alertDocument({ id: 'alert-é' }))]).replace(
+      '"data":{"id":"alert-é"',
+      '"data":{"id":"alert-\\u00c3\\u00a9"',
+    );
+    const message = thrownMessage(() => validatePage(JSON.parse(text)));
+    expect(message).toContain('the document disagrees with its change');
+    expect(() => readPage(Buffer.from(text))).toThrow(new PageRejected(message));
+  });
+
+  it('reads any page of awkward strings as reading it whole does (property)', () => {
+    const awkward = fc.string({
+      unit: fc.constantFrom('a', '-', '中', 'é', 'Ã', '©', '\u00e9', '"', '\\', '\u2028', '😀', '\u0080'),
+      minLength: 1,
+      maxLength: 12,
+    });
+    const change = fc.record({
+      id: awkward,
+      name: awkward,
+      category: awkward,
+      sceneId: awkward,
+      escape: fc.boolean(),
+      remove: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(change, { minLength: 1, maxLength: 6 }), (drawn) => {
+        const page = drawn.map(({ id, name, category, sceneId, remove }, index) =>
+          remove
+            ? { entity: 'alert', op: 'delete', id, version: index }
+            : index % 2 === 0
+              ? upsert('scene', sceneDocument({ id, version: index, name, category }))
+              : upsert('alert', alertDocument({ id, version: index, sceneId, category })),
+        );
+        let text = pageText(page);
+        // Some pages spell their non-ASCII characters as \u escapes (a surrogate pair as two).
+        if (drawn[0]?.escape) text = escapeNonAscii(text);
+        const whole = thrownMessage(() => readWhole(text));
+        if (whole !== '') {
+          expect(thrownMessage(() => readPage(Buffer.from(text)))).toBe(whole);
+          return;
+        }
+        expectSameRead(readPage(Buffer.from(text)), readWhole(text));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('refuses a faulty change with the message reading it whole gives', () => {
@@ -345,7 +430,7 @@ describe('readPage', () => {
     expect(() => validatePage(JSON.parse(text))).toThrow(PageRejected);
     const message = thrownMessage(() => validatePage(JSON.parse(text)));
     expect(message).toContain('alert alert-1: field level');
-    expect(() => readPage(text)).toThrow(new PageRejected(message));
+    expect(() => readPage(Buffer.from(text))).toThrow(new PageRejected(message));
   });
 
   it('calls a page malformed, as JSON.parse does, even when a faulty change comes before the malformed one', () => {
@@ -356,15 +441,16 @@ describe('readPage', () => {
     const malformed = faulty.replace('"kind":"scene"', '"kind":scene');
     const parserMessage = thrownMessage(() => JSON.parse(malformed));
     expect(parserMessage).not.toBe('');
-    expect(() => readPage(malformed)).toThrow(new SyntaxError(parserMessage));
+    expect(() => readPage(Buffer.from(malformed))).toThrow(new SyntaxError(parserMessage));
   });
 
   it('reads whole a page whose documents it cannot place, and still gives the same rows', () => {
     // "d\u0061ta" is `data` to the parser; the scan cannot tell which document is the change's.
     const text = pageText(changes).replace('"data":{"id":"device-1"', '"d\\u0061ta":{"id":"device-1"');
     expect(text).toContain('d\\u0061ta');
-    const read = readPage(text);
-    expect(read.changes.documents).not.toBe(text);
+    const body = Buffer.from(text);
+    const read = readPage(body);
+    expect(read.changes.documents).not.toBe(body);
     expect(read.changes.rows).toEqual(readWhole(text).changes.rows);
     expect(documentsOf(read)).toEqual(documentsOf(readWhole(text)));
   });
