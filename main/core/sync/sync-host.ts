@@ -38,9 +38,8 @@ const SYNC_BUSY_TIMEOUT_MS = 20_000;
  * V8 gives every thread a young generation of up to 32 MB, and the sync worker, which allocates fast but
  * keeps little (a page's rows live until their transaction commits), grows it to the full size. 16 MB: over
  * a 200,000-alert sync (bench/sync.ts) the worker's heap peaked at 41-51 MB instead of 68-72, the core's
- * RSS at 251-262 MB instead of 262-287, and its collections took 350 ms instead of 245. The fetch thread is left
- * alone: even with a page read change by change, an 8 MB young generation there took its collections from
- * 0.38 s to 1.4 s over the same sync.
+ * RSS at 251-262 MB instead of 262-287, and its collections took 350 ms instead of 245. The fetch thread has a
+ * limit of its own (page-fetch-thread.ts).
  */
 const SYNC_WORKER_YOUNG_GENERATION_MB = 16;
 /** Restarts of a sync worker that stopped unexpectedly wait 1 s, 2 s, 4 s, ... up to this. */
