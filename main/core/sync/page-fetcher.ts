@@ -1,6 +1,6 @@
 /**
  * Where the sync engine's pages come from: fetched from GET /changes, validated, and prepared for the
- * writer (the values each statement binds, the documents serialised), so that the engine's own thread
+ * writer (the values each statement binds, the documents placed in the body), so that the engine's own thread
  * only writes them.
  *
  * A stream fetches pages one after another, each from the cursor of the one before, and keeps

@@ -6,8 +6,9 @@
  * 21.4 (one pair of runs).
  *
  * The scan also places each change's document in the text, so that the cache stores the document as the
- * server wrote it instead of serialising the parsed one again (that cost about 4 µs a change), and the page
- * crosses to the writing thread as one string rather than one per change.
+ * server wrote it instead of serialising the parsed one again (that cost about 4 µs a change), and the page's
+ * documents cross to the writing thread as the body's bytes rather than a string each (page-fetcher.ts reads
+ * the body a byte per character, so offsets in the text are offsets in the bytes).
  *
  * The scan checks the page's own structure (the braces, brackets, colons and commas around and between the
  * changes); every key and value it hands out is left to JSON.parse, so a text the scan reads is JSON only if
