@@ -298,6 +298,30 @@ describe('the pending and rejected panel', () => {
 });
 
 describe('the selected row’s detail', () => {
+  it('is dropped once an action on it is accepted, with any read still on its way', async () => {
+    const answers: ((value: BridgeResult<unknown>) => void)[] = [];
+    const { bridge } = fakeBridge({
+      submitAction: () => ok(record()),
+      getItemDetail: () => new Promise((resolve) => answers.push(resolve)),
+    });
+    const { store } = signedInStore(bridge);
+    const read = store.getState().loadActionDetail(row);
+    await flush();
+    answers[0]?.(ok({ ref: { entity: 'alert', id: 'A1' }, alert: { verification: null } }));
+    await read;
+    expect(store.getState().actionDetail?.key).toBe('alert:A1');
+    const onItsWay = store.getState().loadActionDetail(row);
+    store.getState().openActionDraft(verifyDraft(store));
+    store.getState().setDraftValue('significant', 'yes');
+    store.getState().setDraftValue('assessment', '燃气泄漏');
+    expect(await store.getState().submitActionDraft()).toBe(true);
+    expect(store.getState().actionDetail).toBeNull();
+    // The read made before the action answers after it: what it says is no longer so.
+    answers[1]?.(ok({ ref: { entity: 'alert', id: 'A1' }, alert: { verification: null } }));
+    await onItsWay;
+    expect(store.getState().actionDetail).toBeNull();
+  });
+
   it('keeps only the answer of the latest read', async () => {
     const answers: ((value: BridgeResult<unknown>) => void)[] = [];
     const { bridge } = fakeBridge({

@@ -96,7 +96,12 @@ export const createActionsSlice: SliceCreator<ActionsSlice> =
 
     const afterAccepted = (draft: ActionDraft, record: ActionRecord | null): void => {
       const returning = get().returnToPanel;
+      // The detail read before the action says what the action just changed (a verified alert read as
+      // unverified would refuse m when the operator comes straight back to it): it is dropped, with any read
+      // still on its way, and read again when a row is next selected. Until then the row's own data decides.
+      detailRead += 1;
       set({
+        actionDetail: null,
         actionDraft: null,
         actionProblems: {},
         actionFailure: null,
