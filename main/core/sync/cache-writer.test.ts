@@ -8,6 +8,7 @@ import {
   prepareChanges,
   preparedDocument,
   preparedKeys,
+  releasePrepared,
   tableOf,
 } from './cache-writer';
 import { createInlinePageSource, type FetchedPage } from './page-fetcher';
@@ -106,6 +107,20 @@ describe('CacheWriter', () => {
       expect(alert.level).toBe(document.level);
       expect(alert.has_handler).toBe(document.handler === null ? 0 : 1);
     }
+  });
+
+  it('frees a written page body that fills its own buffer, and leaves one that shares its buffer alone', () => {
+    const prepared = (documents: Uint8Array) => ({ ...prepareChanges([]), documents });
+    const own = new Uint8Array(Buffer.from('{"id":"a"}'));
+    expect(own.byteLength).toBe(own.buffer.byteLength);
+    releasePrepared(prepared(own));
+    expect(own.byteLength).toBe(0);
+    expect(own.buffer.byteLength).toBe(0);
+    // A view into a larger buffer (Node's pool of small Buffers) is never cut off.
+    const shared = Buffer.from('{"id":"b"}');
+    expect(shared.byteLength).toBeLessThan(shared.buffer.byteLength);
+    releasePrepared(prepared(shared));
+    expect(shared.toString()).toBe('{"id":"b"}');
   });
 
   it('never lets an older version replace a newer one, and a delete removes only versions up to its own', () => {

@@ -4,7 +4,7 @@ import type { ServerClock } from '../clock';
 import type { Logger } from '../logger';
 import { NetworkStateTracker, type NetworkStateSnapshot } from '../network-state';
 import { DEFAULT_BACKOFF, fullJitterDelay, type BackoffPolicy } from './backoff';
-import { CacheWriter, preparedKeys, tableOf } from './cache-writer';
+import { CacheWriter, preparedKeys, releasePrepared, tableOf } from './cache-writer';
 import { CentralClient, CentralError, type RequestOutcome } from './central-client';
 import { CircuitBreaker, DEFAULT_CIRCUIT, type CircuitBreakerOptions } from './circuit-breaker';
 import { readEventStream } from './event-stream';
@@ -344,6 +344,7 @@ export class SyncEngine {
         // closely for its busy handler to find the lock free.
         if (this.#options.coreWriteGate) await waitForCoreWrites(this.#options.coreWriteGate);
         this.#commitPage(fetched, since);
+        releasePrepared(fetched.changes);
         this.#notify({
           kind: 'pageCommitted',
           changes: fetched.changes.kinds.length,
