@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { utf8Text } from './central-client';
 import { entityNames, instantMs, type EntityDocument, type EntityName, type ValidChange } from './wire';
 
 const ms = (iso: string): number => instantMs(iso);
@@ -191,17 +192,28 @@ export function* preparedKeys(prepared: PreparedChanges): Generator<{ entity: En
 }
 
 /**
+ * The buffer that prepared changes' bytes fill alone (the page body as received), or null when they are text or
+ * a view into a larger buffer (Node's pool of small Buffers): only such a buffer may be moved to another thread
+ * or freed, since no other view can be cut off with it.
+ */
+export function ownedDocumentsBuffer(prepared: PreparedChanges): ArrayBuffer | null {
+  const { documents } = prepared;
+  if (typeof documents === 'string' || !(documents.buffer instanceof ArrayBuffer)) return null;
+  return documents.byteOffset === 0 && documents.byteLength === documents.buffer.byteLength
+    ? documents.buffer
+    : null;
+}
+
+/**
  * Frees at once the page body that prepared changes read from, once they are written. Left to the collector,
  * a thread that allocates little between pages (the sync worker) kept several 3 MB bodies alive until its next
- * collection. Only a body that fills a buffer of its own is freed, so no other view is ever cut off; Node 22's
- * ArrayBuffer.prototype.transfer frees the old buffer's memory as it detaches it.
+ * collection. Node 22's ArrayBuffer.prototype.transfer frees the old buffer's memory as it detaches it.
  */
 export function releasePrepared(prepared: PreparedChanges): void {
-  const { documents } = prepared;
-  if (typeof documents === 'string') return;
-  const buffer = documents.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (documents.byteOffset !== 0 || documents.byteLength !== buffer.byteLength) return;
-  if (buffer instanceof ArrayBuffer) buffer.transfer?.(0);
+  // ES2024's ArrayBuffer.prototype.transfer (in Node 22), past the ES2023 library the code is typed against.
+  const buffer: (ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }) | null =
+    ownedDocumentsBuffer(prepared);
+  buffer?.transfer?.(0);
 }
 
 /** The JSON of a prepared upsert's document, as the writer binds it: text, or its UTF-8 bytes. */
@@ -215,9 +227,7 @@ function boundDocument(prepared: PreparedChanges, index: number): string | Uint8
 /** The JSON of a prepared upsert's document. */
 export function preparedDocument(prepared: PreparedChanges, index: number): string {
   const document = boundDocument(prepared, index);
-  return typeof document === 'string'
-    ? document
-    : Buffer.from(document.buffer, document.byteOffset, document.byteLength).toString('utf8');
+  return typeof document === 'string' ? document : utf8Text(document);
 }
 
 /**

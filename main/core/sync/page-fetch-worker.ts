@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
+import { ownedDocumentsBuffer } from './cache-writer';
 import { CentralClient, followAbort, type ReceivedResponse } from './central-client';
 import { nextCursorHint, preparePage, requestPage, type FetchedPage } from './page-fetcher';
 import {
@@ -29,14 +30,9 @@ const post = (message: FromPageFetcher): void => parentPort?.postMessage(message
  * when they fill a buffer of their own; nothing here reads them after.
  */
 function postPage(stream: number, page: FetchedPage): void {
-  const { documents } = page.changes;
-  const movable =
-    typeof documents !== 'string' &&
-    documents.byteOffset === 0 &&
-    documents.byteLength === documents.buffer.byteLength &&
-    documents.buffer instanceof ArrayBuffer;
+  const movable = ownedDocumentsBuffer(page.changes);
   const message: FromPageFetcher = { type: 'page', stream, page };
-  if (movable) parentPort?.postMessage(message, [documents.buffer]);
+  if (movable) parentPort?.postMessage(message, [movable]);
   else post(message);
 }
 
