@@ -12,7 +12,7 @@
  * Every position is served at most once, and every live entity at or before H is served in (1) or (2), so nothing
  * is lost or sent twice, and the cursor that ends phase (2) is an ordinary cursor at H.
  */
-import type { ChangeRow, Store } from './store';
+import type { FeedRun, Store } from './store';
 
 export type FeedPhase = 'open' | 'history' | 'live';
 
@@ -97,7 +97,8 @@ export function decodeCursor(store: Store, token: string): Cursor {
 }
 
 export interface FeedPage {
-  rows: ChangeRow[];
+  /** The page's changes, serialised (see Store.feedRun). */
+  changes: FeedRun;
   cursor: string;
   hasMore: boolean;
   phase: FeedPhase;
@@ -137,29 +138,27 @@ export function readPage(
       : decodeCursor(store, cursorToken);
 
   if (cursor.kind === 'open') {
-    const rows = store.phaseChanges(true, cursor.position, Number.MAX_SAFE_INTEGER, limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    if (rows.length > limit && last) {
+    const changes = store.feedRun('open', cursor.position, Number.MAX_SAFE_INTEGER, limit);
+    if (changes.more && changes.lastSeq !== null) {
       return {
-        rows: page,
-        cursor: encodeCursor(epoch, { kind: 'open', position: last.seq }),
+        changes,
+        cursor: encodeCursor(epoch, { kind: 'open', position: changes.lastSeq }),
         hasMore: true,
         phase: 'open',
         // The open rows not served yet, then everything else.
-        remaining: store.openRowsAfter(last.seq) + store.feedSize() - store.openRows(),
+        remaining: store.openRowsAfter(changes.lastSeq) + store.feedSize() - store.openRows(),
       };
     }
     // Every open item up to the head has been served: the head now is the snapshot the history phase completes.
     const snapshot = store.head;
     const next: HistoryPhaseCursor = { kind: 'history', snapshot, position: 0 };
-    const hasMore = store.phaseChanges(false, 0, snapshot, 1).length > 0;
+    const hasMore = store.feedRun('history', 0, snapshot, 1).count > 0;
     if (hasMore) {
       const remaining = store.feedSize() - store.openRows();
-      return { rows: page, cursor: encodeCursor(epoch, next), hasMore, phase: 'history', remaining };
+      return { changes, cursor: encodeCursor(epoch, next), hasMore, phase: 'history', remaining };
     }
     return {
-      rows: page,
+      changes,
       cursor: encodeCursor(epoch, { kind: 'plain', position: snapshot }),
       hasMore: false,
       phase: 'live',
@@ -168,18 +167,16 @@ export function readPage(
   }
 
   if (cursor.kind === 'history') {
-    const rows = store.phaseChanges(false, cursor.position, cursor.snapshot, limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    if (rows.length > limit && last) {
-      const next: HistoryPhaseCursor = { ...cursor, position: last.seq };
-      const remaining = estimateAfter(store, last.seq, true);
-      return { rows: page, cursor: encodeCursor(epoch, next), hasMore: true, phase: 'history', remaining };
+    const changes = store.feedRun('history', cursor.position, cursor.snapshot, limit);
+    if (changes.more && changes.lastSeq !== null) {
+      const next: HistoryPhaseCursor = { ...cursor, position: changes.lastSeq };
+      const remaining = estimateAfter(store, changes.lastSeq, true);
+      return { changes, cursor: encodeCursor(epoch, next), hasMore: true, phase: 'history', remaining };
     }
     const plain: PlainCursor = { kind: 'plain', position: cursor.snapshot };
     const hasMore = store.head > cursor.snapshot;
     return {
-      rows: page,
+      changes,
       cursor: encodeCursor(epoch, plain),
       hasMore,
       phase: 'live',
@@ -187,17 +184,14 @@ export function readPage(
     };
   }
 
-  const rows = store.changesAfter(cursor.position, limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const position = last ? last.seq : cursor.position;
-  const hasMore = rows.length > limit;
+  const changes = store.feedRun('all', cursor.position, Number.MAX_SAFE_INTEGER, limit);
+  const position = changes.lastSeq ?? cursor.position;
   return {
-    rows: page,
+    changes,
     cursor: encodeCursor(epoch, { kind: 'plain', position }),
-    hasMore,
+    hasMore: changes.more,
     phase: 'live',
-    remaining: hasMore ? estimateAfter(store, position, false) : 0,
+    remaining: changes.more ? estimateAfter(store, position, false) : 0,
   };
 }
 
@@ -206,23 +200,17 @@ export function headCursor(store: Store): string {
   return encodeCursor(store.epoch, { kind: 'plain', position: store.head });
 }
 
-const NULL_BYTES = Buffer.from('null');
-const CLOSE_CHANGE = Buffer.from('}');
-
 /**
- * Serialises a page as UTF-8 without parsing the stored JSON: each row's stored bytes are spliced in as they are.
- * Pages can hold thousands of entities, and decoding, parsing and re-encoding them would dominate serving them.
+ * Serialises a page as UTF-8 without parsing the stored JSON: the changes come already serialised from the store,
+ * each row's stored bytes spliced in as they are. Pages can hold thousands of entities, and decoding, parsing and
+ * re-encoding them would dominate serving them.
  */
 export function serialisePage(page: FeedPage, serverTime: string): Buffer {
-  const parts: Buffer[] = [Buffer.from('{"changes":[')];
-  page.rows.forEach((row, index) => {
-    const head = `${index === 0 ? '' : ','}{"entity":"${row.kind}","op":"${row.op}","id":${JSON.stringify(row.id)},"version":${row.version},"data":`;
-    parts.push(Buffer.from(head), row.data ?? NULL_BYTES, CLOSE_CHANGE);
-  });
-  parts.push(
+  return Buffer.concat([
+    Buffer.from('{"changes":['),
+    page.changes.json,
     Buffer.from(
       `],"cursor":"${page.cursor}","hasMore":${page.hasMore},"phase":"${page.phase}","remaining":${page.remaining},"serverTime":"${serverTime}"}`,
     ),
-  );
-  return Buffer.concat(parts);
+  ]);
 }
