@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startCentral } from '../../central/server';
 import type { ActionRecord, OperatorSummary, ShellStatus } from '../../preload/contract';
-import { CACHE_FILE_NAME, type Core } from './app-core';
+import { CACHE_FILE_NAME, pullingHistory, type Core } from './app-core';
 import { createTestCore, dispatchValue, eventually, useCoreTestBed } from './testing/core-test-bed';
 
 const bed = useCoreTestBed('dutydesk-core-');
@@ -176,5 +176,14 @@ describe('the core with a central platform', () => {
       },
       (rows) => rows.length === 3 && rows.every((row) => row.version > 0),
     );
+  });
+});
+
+describe('pullingHistory', () => {
+  it('holds only while an initial sync that has every open item pulls the rest', () => {
+    expect(pullingHistory({ stage: 'initial', openItemsComplete: false })).toBe(false);
+    expect(pullingHistory({ stage: 'initial', openItemsComplete: true })).toBe(true);
+    // Live: every page may move a queue (another workstation's claim), counted at the usual pace.
+    expect(pullingHistory({ stage: 'live', openItemsComplete: true })).toBe(false);
   });
 });
