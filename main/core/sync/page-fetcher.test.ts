@@ -57,13 +57,21 @@ afterAll(async () => {
   await test.close();
 });
 
-function threaded(outcomes: RequestOutcome[] = [], script = workerScript, baseUrl = test.url): PageSource {
+function threaded(
+  outcomes: RequestOutcome[] = [],
+  script = workerScript,
+  baseUrl = test.url,
+  log: string[] = [],
+): PageSource {
   const source = createThreadedPageSource({
     workerScript: script,
     baseUrl,
     timeoutMs: 10_000,
     maxBodyBytes: 8 * 1024 * 1024,
-    onOutcome: (outcome) => outcomes.push(outcome),
+    onOutcome: (outcome) => {
+      outcomes.push(outcome);
+      log.push('parsed');
+    },
     logger: silentLogger,
   });
   sources.push(source);
@@ -101,12 +109,19 @@ interface CountingProxy {
   close(): Promise<void>;
 }
 
-/** A proxy in front of the test server that notes each page asked for: what the fetch thread asks, and when. */
-async function countingProxy(target: string): Promise<CountingProxy> {
+/**
+ * A proxy in front of the test server that notes each page asked for: what the fetch thread asks, and when
+ * (`log` gets `asked <cursor>` as each request arrives).
+ */
+async function countingProxy(target: string, log: string[] = []): Promise<CountingProxy> {
   const cursors: (string | null)[] = [];
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', target);
-    if (url.pathname.endsWith('/changes')) cursors.push(url.searchParams.get('cursor'));
+    if (url.pathname.endsWith('/changes')) {
+      const cursor = url.searchParams.get('cursor');
+      cursors.push(cursor);
+      log.push(`asked ${cursor ?? 'first'}`);
+    }
     const headers = Object.fromEntries(
       Object.entries(request.headers).filter(
         (entry): entry is [string, string] => typeof entry[1] === 'string',
@@ -191,6 +206,40 @@ describe('page sources', () => {
       const asked = proxy.cursors.length;
       await sleep(300);
       expect(proxy.cursors).toHaveLength(asked);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('has the request for the next page sent before it parses the page that names it', async () => {
+    // Pages large enough that parsing one takes a while: the request must reach the server meanwhile, not after.
+    const log: string[] = [];
+    const proxy = await countingProxy(test.url, log);
+    try {
+      const stream = threaded([], workerScript, proxy.url, log).open({
+        cursor: null,
+        token,
+        limit: 1000,
+        lookahead: 1,
+      });
+      const first = await stream.next();
+      const second = await stream.next();
+      expect(second.meta.hasMore).toBe(true);
+      await until(
+        'the request for the third page',
+        () => proxy.cursors.length,
+        (count) => count >= 3,
+      );
+      stream.close();
+      // A page's outcome is told once the page is parsed; the request on its cursor must arrive before that.
+      // The first page is left out: the connection it came on is not free yet, and the request ahead opens a
+      // second one (from then on the two take turns), which may take longer than the parse.
+      const secondParsed = log.indexOf('parsed', log.indexOf('parsed') + 1);
+      const askedThird = log.indexOf(`asked ${second.meta.cursor}`);
+      expect(log[0]).toBe('asked first');
+      expect(log).toContain(`asked ${first.meta.cursor}`);
+      expect(askedThird).toBeGreaterThan(0);
+      expect(askedThird).toBeLessThan(secondParsed);
     } finally {
       await proxy.close();
     }
