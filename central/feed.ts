@@ -152,7 +152,7 @@ export function readPage(
     // Every open item up to the head has been served: the head now is the snapshot the history phase completes.
     const snapshot = store.head;
     const next: HistoryPhaseCursor = { kind: 'history', snapshot, position: 0 };
-    const hasMore = store.feedRun('history', 0, snapshot, 1).count > 0;
+    const hasMore = store.hasFeedRows('history', 0, snapshot);
     if (hasMore) {
       const remaining = store.feedSize() - store.openRows();
       return { changes, cursor: encodeCursor(epoch, next), hasMore, phase: 'history', remaining };

@@ -324,14 +324,19 @@ export class Store {
    * district), and in the sync benchmark the server shares the workstation's two cores.
    */
   feedRun(selection: FeedSelection, after: number, through: number, limit: number): FeedRun {
-    const { run, next } = this.#statements.feedRuns[selection];
-    const row = run.get(after, through, limit) as {
+    const row = this.#statements.feedRuns[selection].run.get(after, through, limit) as {
       json: Buffer | null;
       count: number;
       lastSeq: number | null;
     };
-    const more = row.count === limit && next.get(row.lastSeq, through) !== undefined;
+    const more =
+      row.count === limit && row.lastSeq !== null && this.hasFeedRows(selection, row.lastSeq, through);
     return { json: row.json ?? Buffer.alloc(0), count: row.count, lastSeq: row.lastSeq, more };
+  }
+
+  /** Whether any row of `selection` lies after position `after` and at or before `through`. */
+  hasFeedRows(selection: FeedSelection, after: number, through: number): boolean {
+    return this.#statements.feedRuns[selection].next.get(after, through) !== undefined;
   }
 
   /**
