@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Versioned } from './entities';
-import { Store } from './store';
+import { feedRunSql, Store, type FeedSelection } from './store';
 
 /** A document of the test's own: the feed stores any JSON object with an id. */
 interface Named extends Versioned {
@@ -78,5 +78,23 @@ describe('Store.feedRun', () => {
 
     const empty = store.feedRun('all', 5, Number.MAX_SAFE_INTEGER, 10);
     expect([empty.json.byteLength, empty.count, empty.lastSeq, empty.more]).toEqual([0, 0, null, false]);
+  });
+
+  it('yields the rows of each selection in feed order without sorting them, which keeps the page in that order', () => {
+    // group_concat takes the rows as the subquery yields them (feedRunSql): a co-routine that walks an index in
+    // the order of seq. A plan that sorts, or reads the rows some other way, could reorder the page.
+    const selections: FeedSelection[] = ['all', 'open', 'history'];
+    for (const selection of selections) {
+      const plan = (
+        store.db.prepare(`EXPLAIN QUERY PLAN ${feedRunSql(selection)}`).all(0, 1, 2) as { detail: string }[]
+      ).map((step) => step.detail);
+      expect(plan, selection).toContain('CO-ROUTINE (subquery-1)');
+      expect(plan.join('\n'), selection).not.toMatch(/TEMP B-TREE|SORT/);
+      expect(plan.join('\n'), selection).toMatch(
+        selection === 'open'
+          ? /SEARCH entity USING (COVERING )?INDEX entity_open_by_seq \(seq>\? AND seq<\?\)/
+          : /SEARCH entity USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/,
+      );
+    }
   });
 });

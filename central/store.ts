@@ -440,22 +440,32 @@ const FEED_SELECTIONS: Record<FeedSelection, string> = {
  */
 const CHANGE_JSON = `'{"entity":"' || kind || '","op":"' || op || '","id":' || json_quote(id) || ',"version":' || version || ',"data":' || coalesce(data, 'null') || '}'`;
 
+/**
+ * The statement that serialises a run of the feed: up to `limit` rows of the selection after one position and
+ * through another, as one run of JSON bytes, with their count and last position.
+ *
+ * The changes come out in the order of `seq` without an ORDER BY in group_concat: the subquery is a co-routine
+ * that yields its rows in that order (a walk of the primary key or of entity_open_by_seq, never a sort), and the
+ * aggregate takes them as they come. Asked to order them, group_concat sorted a page's 2 MB again: 6.2 ms
+ * against 2.9 for a 2,000-change page of a 200,000-alert district, read once and in order as a sync reads it.
+ * SQLite does not promise that order, so store.test.ts checks the plan of each selection's statement.
+ */
+export function feedRunSql(selection: FeedSelection): string {
+  // The result comes back as the stored UTF-8 bytes (a Buffer), not decoded into a string.
+  return `SELECT CAST(group_concat(${CHANGE_JSON}, ',') AS BLOB) AS json, count(*) AS count, max(seq) AS lastSeq
+    FROM (SELECT seq, kind, op, id, version, data FROM entity WHERE ${FEED_SELECTIONS[selection]} AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)`;
+}
+
 function feedRunStatements(
   db: Database.Database,
 ): Record<FeedSelection, { run: Database.Statement; next: Database.Statement }> {
-  const statements = (where: string) => ({
-    // The result comes back as the stored UTF-8 bytes (a Buffer), not decoded into a string.
-    run: db.prepare(
-      `SELECT CAST(group_concat(${CHANGE_JSON}, ',' ORDER BY seq) AS BLOB) AS json, count(*) AS count, max(seq) AS lastSeq
-         FROM (SELECT seq, kind, op, id, version, data FROM entity WHERE ${where} AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?)`,
+  const statements = (selection: FeedSelection) => ({
+    run: db.prepare(feedRunSql(selection)),
+    next: db.prepare(
+      `SELECT 1 FROM entity WHERE ${FEED_SELECTIONS[selection]} AND seq > ? AND seq <= ? ORDER BY seq LIMIT 1`,
     ),
-    next: db.prepare(`SELECT 1 FROM entity WHERE ${where} AND seq > ? AND seq <= ? ORDER BY seq LIMIT 1`),
   });
-  return {
-    all: statements(FEED_SELECTIONS.all),
-    open: statements(FEED_SELECTIONS.open),
-    history: statements(FEED_SELECTIONS.history),
-  };
+  return { all: statements('all'), open: statements('open'), history: statements('history') };
 }
 
 function prepareStatements(db: Database.Database) {
