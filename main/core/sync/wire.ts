@@ -47,15 +47,7 @@ export function instantMs(text: string): number {
   const hour = twoDigits(text, 11);
   const minute = twoDigits(text, 14);
   const second = twoDigits(text, 17);
-  if (
-    text.charCodeAt(4) !== 45 ||
-    text.charCodeAt(7) !== 45 ||
-    text.charCodeAt(10) !== 84 ||
-    text.charCodeAt(13) !== 58 ||
-    text.charCodeAt(16) !== 58
-  ) {
-    return Number.NaN;
-  }
+  if (!hasDateTimeSeparators(text)) return Number.NaN;
   let index = 19;
   let millis = 0;
   if (text.charCodeAt(index) === 46) {
@@ -80,14 +72,8 @@ export function instantMs(text: string): number {
     offsetMinutes = (zone === 43 ? 1 : -1) * (offsetHours * 60 + offsetRest);
   }
   // NaN fails every comparison, so a non-digit anywhere above ends here too.
-  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)))
-    return slowInstantMs(text);
-  if (!(hour <= 23 && minute <= 59 && second <= 59)) return slowInstantMs(text);
-  return (
-    daysSinceEpoch(year, month, day) * 86_400_000 +
-    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
-    millis
-  );
+  if (!isCalendarDate(year, month, day) || !isTimeOfDay(hour, minute, second)) return slowInstantMs(text);
+  return utcMs(year, month, day, hour, minute, second, millis) - offsetMinutes * 60_000;
 }
 
 /**
@@ -111,21 +97,40 @@ function canonicalInstantMs(text: string): number {
   const minute = digit(14) * 10 + digit(15);
   const second = digit(17) * 10 + digit(18);
   const millis = digit(20) * 100 + digit(21) * 10 + digit(22);
-  if (
-    signs < 0 ||
-    text.charCodeAt(4) !== 45 ||
-    text.charCodeAt(7) !== 45 ||
-    text.charCodeAt(10) !== 84 ||
-    text.charCodeAt(13) !== 58 ||
-    text.charCodeAt(16) !== 58 ||
-    text.charCodeAt(19) !== 46 ||
-    text.charCodeAt(23) !== 90
-  )
+  if (signs < 0 || !hasDateTimeSeparators(text) || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90)
     return Number.NaN;
   // What is rare (see instantMs) goes its way.
-  const dayExists = day >= 1 && (day <= 28 || day <= daysInMonth(year, month));
-  if (!(year >= 100 && month >= 1 && month <= 12 && dayExists)) return Number.NaN;
-  if (!(hour <= 23 && minute <= 59 && second <= 59)) return Number.NaN;
+  if (!isCalendarDate(year, month, day) || !isTimeOfDay(hour, minute, second)) return Number.NaN;
+  return utcMs(year, month, day, hour, minute, second, millis);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` as far as its separators go. */
+function hasDateTimeSeparators(text: string): boolean {
+  return (
+    text.charCodeAt(4) === 45 &&
+    text.charCodeAt(7) === 45 &&
+    text.charCodeAt(10) === 84 &&
+    text.charCodeAt(13) === 58 &&
+    text.charCodeAt(16) === 58
+  );
+}
+
+// Every month has a 28th: the month's length is looked up only for the days after it.
+const isCalendarDate = (year: number, month: number, day: number): boolean =>
+  year >= 100 && month >= 1 && month <= 12 && day >= 1 && (day <= 28 || day <= daysInMonth(year, month));
+const isTimeOfDay = (hour: number, minute: number, second: number): boolean =>
+  hour <= 23 && minute <= 59 && second <= 59;
+
+/** The milliseconds since the epoch of a UTC date and time whose fields are in range. */
+function utcMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
+): number {
   return daysSinceEpoch(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
 }
 
