@@ -109,7 +109,7 @@ async function pump(stream: Stream): Promise<void> {
     try {
       const received = await receiveNext(stream);
       // Closed (or replaced) while the page was on its way: nobody wants it.
-      if (stream.abort.signal.aborted) break;
+      if (closedMeanwhile(stream)) break;
       const hint = nextCursorHint(received.bytes);
       if (hint !== null) {
         requestAhead(stream, hint);
@@ -127,7 +127,7 @@ async function pump(stream: Stream): Promise<void> {
       if (stream.ahead && (stream.ended || stream.ahead.cursor !== stream.cursor)) dropAhead(stream);
     } catch (error) {
       dropAhead(stream);
-      if (stream.abort.signal.aborted) break;
+      if (closedMeanwhile(stream)) break;
       stream.ended = true;
       post({ type: 'failed', stream: stream.id, error: serializeFetchError(error) });
     }
