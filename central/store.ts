@@ -321,7 +321,8 @@ export class Store {
    * the page will carry them. Each row's stored JSON is spliced in as it is, and the run is put together inside
    * SQLite: building it in JavaScript (a row object and a Buffer per change, then a Buffer per change's head)
    * cost two to three times as much (8-10 ms against 3.3-3.8 for a page of 2,000 from a 200,000-alert
-   * district), and in the sync benchmark the server shares the workstation's two cores.
+   * district, and 2.9 since feedRunSql no longer sorts), and in the sync benchmark the server shares the
+   * workstation's two cores.
    */
   feedRun(selection: FeedSelection, after: number, through: number, limit: number): FeedRun {
     const row = this.#statements.feedRuns[selection].run.get(after, through, limit) as {
