@@ -34,6 +34,7 @@ import {
 import { createFindingsProcessor } from './findings';
 import { durations } from './format';
 import { OpenPromptMirror, type MirroredPrompt } from './open-prompt-mirror';
+import { createPromptFollower } from './prompt-follow';
 import {
   PromptStore,
   type ListPromptsQuery,
@@ -77,6 +78,8 @@ export interface TickReport {
   escalated: number;
   resolved: number;
   snoozesEnded: number;
+  /** Prompts issued from here that took the step the platform's record of them took (prompt-follow.ts). */
+  followed: number;
   documentsChecked: number;
   /** Whether work was left for the next tick (documents to check, prompts to raise) because of the budget. */
   backlog: boolean;
@@ -167,6 +170,7 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
   const raisesPerTick = options.budget?.raisesPerTick ?? DEFAULT_TICK_BUDGET.raisesPerTick;
   const fullPassEveryMs = options.fullPassEveryMs ?? DEFAULT_FULL_PASS_EVERY_MS;
   const store = new PromptStore(db);
+  const follower = createPromptFollower(db, store);
   const conditionRules = createConditionRules(db, config);
   const findings = createFindingsProcessor(db, config, (message) => logger.warn(message));
   const mirror = new OpenPromptMirror(
@@ -576,6 +580,8 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
   }
 
   const tickTransaction = db.transaction((report: TickReport) => {
+    // First, so that a prompt the platform resolved or reopened is in the mirror as it now stands.
+    report.followed = follower.follow(report.at, (rule) => mirror.invalidate(rule));
     const drained = findings.drain(report.at, documentsPerTick);
     report.documentsChecked = drained.checked;
     report.backlog = drained.remaining;
@@ -597,6 +603,7 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
       escalated: 0,
       resolved: 0,
       snoozesEnded: 0,
+      followed: 0,
       documentsChecked: 0,
       backlog: false,
       durationMs: 0,
@@ -625,11 +632,12 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
       if (synchronous !== null) db.pragma(`synchronous = ${synchronous}`);
     }
     report.durationMs = performance.now() - started;
-    if (report.raised + report.escalated + report.resolved > 0) {
+    if (report.raised + report.escalated + report.resolved + report.followed > 0) {
       logger.info('rules: work prompts changed', {
         raised: report.raised,
         escalated: report.escalated,
         resolved: report.resolved,
+        followedPlatform: report.followed,
         dataAsOf: report.dataAsOf,
       });
     }

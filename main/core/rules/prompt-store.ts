@@ -86,6 +86,20 @@ export interface NewPrompt {
   detail: Record<string, unknown>;
 }
 
+/** A prompt's lifecycle fields, as they stand after one step (prompt-follow.ts computes them). */
+export interface PromptLifecycle {
+  state: PromptState;
+  issuedAt: number | null;
+  issuedBy: string | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  acknowledgementNote: string | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  resolutionKind: ResolutionKind | null;
+  resolution: string | null;
+}
+
 export interface ListPromptsQuery {
   /** `open` (default): not resolved; `resolved`; or `all`. */
   scope?: 'open' | 'resolved' | 'all';
@@ -223,6 +237,15 @@ export class PromptStore {
                 updated_at = @at
           WHERE id = @id AND state = 'issued'`,
       ),
+      follow: db.prepare(
+        `UPDATE local_prompt
+            SET state = @state, issued_at = @issuedAt, issued_by = @issuedBy, acknowledged_at = @acknowledgedAt,
+                acknowledged_by = @acknowledgedBy, acknowledgement_note = @acknowledgementNote,
+                resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution_kind = @resolutionKind,
+                resolution = @resolution,
+                snoozed_until = CASE WHEN @state = 'resolved' THEN NULL ELSE snoozed_until END, updated_at = @at
+          WHERE id = @id`,
+      ),
       snooze: db.prepare(
         `UPDATE local_prompt SET snoozed_until = @until, snooze_reason = @reason, snoozed_by = @by, updated_at = @at
           WHERE id = @id AND state <> 'resolved'`,
@@ -301,6 +324,16 @@ export class PromptStore {
   acknowledge(id: string, at: number, operatorId: string, note: string | null): boolean {
     const changed = this.#statements.acknowledge.run({ id, at, by: operatorId, note }).changes > 0;
     if (changed) this.#audit(at, operatorId, 'workPrompt.acknowledged', id, { note });
+    return changed;
+  }
+
+  /**
+   * Sets a prompt's lifecycle to what the central platform's record of it says (prompt-follow.ts), audited as
+   * `workPrompt.followed` with `detail` (what moved it). False when there is no such prompt.
+   */
+  follow(id: string, lifecycle: PromptLifecycle, at: number, detail: object): boolean {
+    const changed = this.#statements.follow.run({ id, at, ...lifecycle }).changes > 0;
+    if (changed) this.#audit(at, null, 'workPrompt.followed', id, detail);
     return changed;
   }
 

@@ -14,6 +14,7 @@ const report = (): TickReport => ({
   escalated: 0,
   resolved: 0,
   snoozesEnded: 0,
+  followed: 0,
   documentsChecked: 0,
   backlog: false,
   durationMs: 0,

@@ -3,6 +3,7 @@ import { m001Initial } from './m001-initial';
 import { m002RulesEngine } from './m002-rules-engine';
 import { m003ReadingsCache } from './m003-readings-cache';
 import { m004Alarms } from './m004-alarms';
+import { m005PromptFollow } from './m005-prompt-follow';
 
 /** Every schema version, in order; `migrate` checks that the versions run 1, 2, 3, ... */
 export const cacheMigrations: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const cacheMigrations: readonly Migration[] = [
   m002RulesEngine,
   m003ReadingsCache,
   m004Alarms,
+  m005PromptFollow,
 ];
