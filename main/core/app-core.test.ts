@@ -124,6 +124,118 @@ describe('the core with a central platform', () => {
     );
   });
 
+  it('keeps a prompt issued from here in step with the platform: a rejected issue, then the recipient’s steps', async () => {
+    bed.central = await startDistrict();
+    bed.core = startCore(bed.central.url);
+    await call<OperatorSummary>('signIn', { username: 'wangfang', password: 'wangfang-demo' });
+    await until(
+      () => call<ShellStatus>('getStatus'),
+      (status) => status.sync?.stage === 'live',
+    );
+    const cacheFile = path.join(bed.dir, 'workstation', CACHE_FILE_NAME);
+    const readPrompt = (id: string) => {
+      const db = new Database(cacheFile, { readonly: true });
+      const row = db
+        .prepare(
+          'SELECT state, issued_by, acknowledged_by, resolved_by, resolution FROM local_prompt WHERE id = ?',
+        )
+        .get(id) as
+        | {
+            state: string;
+            issued_by: string | null;
+            acknowledged_by: string | null;
+            resolved_by: string | null;
+            resolution: string | null;
+          }
+        | undefined;
+      db.close();
+      return row;
+    };
+    const raised = await until(
+      () => {
+        const db = new Database(cacheFile, { readonly: true });
+        const row = db
+          .prepare(
+            "SELECT id, rule, subject_entity AS entity, subject_id AS subjectId, recipient_role AS role, reason FROM local_prompt WHERE state = 'raised' AND subject_entity IN ('alert', 'scene', 'device') LIMIT 1",
+          )
+          .get() as
+          | { id: string; rule: string; entity: string; subjectId: string; role: string; reason: string }
+          | undefined;
+        db.close();
+        return row;
+      },
+      (row) => row !== undefined,
+    );
+    if (raised === undefined) throw new Error('no prompt was raised');
+    const issueArgs = (subjectId: string) => ({
+      promptId: raised.id,
+      rule: raised.rule,
+      subject: { entity: raised.entity, id: subjectId },
+      recipientRole: raised.role,
+      message: raised.reason,
+      dueAt: new Date(bed.core!.clock.now() + 3_600_000).toISOString(),
+    });
+
+    // The platform rejects an issue about a subject it does not have: the prompt is raised here again.
+    const rejected = await call<ActionRecord>('submitAction', {
+      name: 'issueWorkPrompt',
+      args: issueArgs('no-such-subject'),
+    });
+    expect(readPrompt(raised.id)?.state).toBe('issued');
+    await until(
+      () => readPrompt(raised.id)?.state,
+      (state) => state === 'raised',
+    );
+    expect((await call<ShellStatus>('getStatus')).rejectedActions).toBe(1);
+
+    // Retried with the right subject, it is issued again, and applied.
+    await call<ActionRecord>('retryAction', {
+      mutationId: rejected.mutationId,
+      args: issueArgs(raised.subjectId),
+    });
+    expect(readPrompt(raised.id)).toMatchObject({ state: 'issued', issued_by: 'op-wangfang' });
+    await until(
+      () => call<ShellStatus>('getStatus'),
+      (status) => status.pendingActions === 0 && status.rejectedActions === 0,
+    );
+
+    // The recipient acknowledges and resolves it on the platform, from another client: this queue follows.
+    const api = `${bed.central.url}/api/v1`;
+    const session = (await (
+      await fetch(`${api}/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'zhangmin', password: 'zhangmin-demo' }),
+      })
+    ).json()) as { token: string };
+    const act = async (seq: number, name: string, args: Record<string, unknown>): Promise<void> => {
+      const response = await fetch(`${api}/mutations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+        body: JSON.stringify({
+          clientId: 'another-workstation',
+          mutations: [
+            { id: `other-${seq}`, seq, name, args, createdAt: new Date(bed.core!.clock.now()).toISOString() },
+          ],
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(JSON.stringify(await response.json())).toContain('applied');
+    };
+    await act(1, 'acknowledgeWorkPrompt', { promptId: raised.id, note: '已安排人员' });
+    await until(
+      () => readPrompt(raised.id),
+      (prompt) => prompt?.state === 'acknowledged',
+    );
+    expect(readPrompt(raised.id)).toMatchObject({ issued_by: 'op-wangfang', acknowledged_by: 'op-zhangmin' });
+    await act(2, 'resolveWorkPrompt', { promptId: raised.id, resolution: '处置人员已到场' });
+    await until(
+      () => readPrompt(raised.id),
+      (prompt) => prompt?.state === 'resolved',
+    );
+    expect(readPrompt(raised.id)).toMatchObject({ resolved_by: 'op-zhangmin', resolution: '处置人员已到场' });
+  });
+
   it('keeps working offline: actions queue up and reach the platform exactly once when it returns', async () => {
     bed.central = await startDistrict();
     const { port } = bed.central;

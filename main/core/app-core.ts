@@ -509,6 +509,8 @@ export function createCore(options: CoreOptions): Core {
       runRulesSoon();
     } else if (update.kind === 'outboxChanged') {
       events.emit('queueCounts', countsSnapshot());
+      // A rejected action's effect was withdrawn: its local prompt follows within a second (prompt-follow.ts).
+      runRulesSoon();
     }
   });
 
