@@ -403,6 +403,40 @@ describe('a work prompt', () => {
     ]);
   });
 
+  it('names who took each step of a platform prompt (the platform records operator ids)', () => {
+    seedAlert();
+    writer.writeDocument('workPrompt', 'WP-1', {
+      id: 'WP-1',
+      version: 2,
+      rule: 'undispatched',
+      subject: { entity: 'alert', id: 'A1' },
+      recipientRole: 'sceneOperator',
+      message: '请落实处置人员',
+      dueAt: at(120),
+      status: 'acknowledged',
+      issuedAt: at(70),
+      issuedBy: 'op-9',
+      acknowledgedAt: at(80),
+      acknowledgedBy: 'op-not-in-cache',
+      acknowledgementNote: '已安排',
+      resolvedAt: null,
+      resolvedBy: null,
+      resolution: null,
+    });
+    const actors = (ref: { entity: 'alert' | 'workPrompt'; id: string }) =>
+      reader()
+        .read(ref)
+        .timeline.filter((item) => item.kind.startsWith('prompt'))
+        .map((item) => [item.kind, item.actor]);
+    const expected = [
+      ['promptIssued', '李强'],
+      // Not among the synced operators: the id, rather than nothing.
+      ['promptAcknowledged', 'op-not-in-cache'],
+    ];
+    expect(actors({ entity: 'alert', id: 'A1' })).toEqual(expected);
+    expect(actors({ entity: 'workPrompt', id: 'WP-1' })).toEqual(expected);
+  });
+
   it('words a suggested message without a recipient or subject it does not know', () => {
     expect(
       suggestedPromptMessage({

@@ -383,7 +383,7 @@ export class ItemDetailReader {
           id: `${row.id}:issued`,
           at: issuedAt,
           kind: 'promptIssued',
-          actor: text(document.issuedBy),
+          actor: this.#operatorName(text(document.issuedBy)),
           text: text(document.message),
           pending,
         });
@@ -394,7 +394,7 @@ export class ItemDetailReader {
           id: `${row.id}:acknowledged`,
           at: acknowledgedAt,
           kind: 'promptAcknowledged',
-          actor: text(document.acknowledgedBy),
+          actor: this.#operatorName(text(document.acknowledgedBy)),
           text: text(document.acknowledgementNote),
           pending,
         });
@@ -405,7 +405,7 @@ export class ItemDetailReader {
           id: `${row.id}:resolved`,
           at: resolvedAt,
           kind: 'promptResolved',
-          actor: text(document.resolvedBy),
+          actor: this.#operatorName(text(document.resolvedBy)),
           text: text(document.resolution),
           pending,
         });
@@ -631,19 +631,19 @@ export class ItemDetailReader {
     add(
       'issued',
       text(from.issuedAt) ?? iso(local?.issued_at),
-      text(from.issuedBy) ?? local?.issued_by ?? null,
+      this.#operatorName(text(from.issuedBy) ?? local?.issued_by ?? null),
       text(from.message),
     );
     add(
       'acknowledged',
       text(from.acknowledgedAt) ?? iso(local?.acknowledged_at),
-      text(from.acknowledgedBy) ?? local?.acknowledged_by ?? null,
+      this.#operatorName(text(from.acknowledgedBy) ?? local?.acknowledged_by ?? null),
       text(from.acknowledgementNote) ?? local?.acknowledgement_note ?? null,
     );
     add(
       'resolved',
       text(from.resolvedAt) ?? iso(local?.resolved_at),
-      text(from.resolvedBy) ?? local?.resolved_by ?? null,
+      this.#operatorName(text(from.resolvedBy) ?? local?.resolved_by ?? null),
       text(from.resolution) ?? local?.resolution ?? null,
     );
     return items;
