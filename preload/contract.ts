@@ -193,6 +193,11 @@ export interface QueueRow {
   detail: string | null;
 }
 
+/** Where an item's row stands in a queue's view (0 first), or null when the view does not hold it. */
+export interface QueueRowLocation {
+  index: number | null;
+}
+
 export interface QueuePage {
   rows: QueueRow[];
   /** Rows in the whole queue. */
@@ -486,6 +491,31 @@ const buildCallSchemas = () => {
   const itemRef = z
     .object({ entity: z.enum(['alert', 'scene', 'device', 'workPrompt']), id: z.string().min(1).max(200) })
     .strict();
+  /** How a queue's grid is viewed: its sort and filters (getQueuePage, locateQueueRow). */
+  const queueView = {
+    sort: z
+      .object({ column: z.enum(queueColumns), direction: z.enum(['asc', 'desc']) })
+      .strict()
+      .nullable()
+      .optional(),
+    quickFilter: z.string().max(200).optional(),
+    quickFilterCodes: z
+      .array(z.object({ column: z.enum(queueTextColumns), codes: queueCodes }).strict())
+      .max(queueTextColumns.length)
+      .optional(),
+    filters: z
+      .array(
+        z
+          .object({
+            column: z.enum(queueTextColumns),
+            contains: z.string().min(1).max(200),
+            codes: queueCodes.optional(),
+          })
+          .strict(),
+      )
+      .max(queueTextColumns.length)
+      .optional(),
+  };
   return {
     getAppInfo: z.tuple([]),
     getStatus: z.tuple([]),
@@ -509,31 +539,11 @@ const buildCallSchemas = () => {
           queue: z.enum(queueIds),
           offset: z.int().min(0).max(10_000_000),
           limit: z.int().min(1).max(1000),
-          sort: z
-            .object({ column: z.enum(queueColumns), direction: z.enum(['asc', 'desc']) })
-            .strict()
-            .nullable()
-            .optional(),
-          quickFilter: z.string().max(200).optional(),
-          quickFilterCodes: z
-            .array(z.object({ column: z.enum(queueTextColumns), codes: queueCodes }).strict())
-            .max(queueTextColumns.length)
-            .optional(),
-          filters: z
-            .array(
-              z
-                .object({
-                  column: z.enum(queueTextColumns),
-                  contains: z.string().min(1).max(200),
-                  codes: queueCodes.optional(),
-                })
-                .strict(),
-            )
-            .max(queueTextColumns.length)
-            .optional(),
+          ...queueView,
         })
         .strict(),
     ]),
+    locateQueueRow: z.tuple([z.object({ queue: z.enum(queueIds), item: itemRef, ...queueView }).strict()]),
     getItemDetail: z.tuple([itemRef]),
     getReadings: z.tuple([z.object({ alertId: z.string().min(1).max(200) }).strict()]),
     snoozeWorkPrompt: z.tuple([
@@ -578,6 +588,7 @@ export interface CallResults {
   retryAction: ActionRecord;
   discardAction: null;
   getQueuePage: QueuePage;
+  locateQueueRow: QueueRowLocation;
   getItemDetail: ItemDetail;
   getReadings: ReadingSeries;
   snoozeWorkPrompt: null;

@@ -81,6 +81,7 @@ describe('preload', () => {
       retryAction: [{ mutationId: 'm-1', args: {} }],
       discardAction: [{ mutationId: 'm-1' }],
       getQueuePage: [{ queue: 'redAlerts', offset: 0, limit: 50 }],
+      locateQueueRow: [{ queue: 'redAlerts', item: { entity: 'alert', id: 'a-1' } }],
       getItemDetail: [{ entity: 'alert', id: 'a-1' }],
       getReadings: [{ alertId: 'a-1' }],
       snoozeWorkPrompt: [{ promptId: 'p-1', until: '2026-11-23T10:00:00Z', reason: '等待现场回复' }],

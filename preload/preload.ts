@@ -63,6 +63,7 @@ const bridge = {
   retryAction: (retry) => call('retryAction', [retry]),
   discardAction: (discard) => call('discardAction', [discard]),
   getQueuePage: (request) => call('getQueuePage', [request]),
+  locateQueueRow: (request) => call('locateQueueRow', [request]),
   getItemDetail: (ref) => call('getItemDetail', [ref]),
   getReadings: (request) => call('getReadings', [request]),
   snoozeWorkPrompt: (snooze) => call('snoozeWorkPrompt', [snooze]),

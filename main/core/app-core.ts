@@ -416,6 +416,9 @@ export function createCore(options: CoreOptions): Core {
         dataAsOf: toIso(connected.rules.dataAsOfMs()),
       };
     },
+    locateQueueRow: ({ queue, item, ...view }) => ({
+      index: connected === null ? null : connected.queues.position(queue, clock.now(), item, view),
+    }),
     getItemDetail: (ref) => {
       const parts = requireConnected();
       itemDetails ??= new ItemDetailReader(parts.db, {

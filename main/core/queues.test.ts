@@ -308,6 +308,28 @@ describe('QueueReader: sorted and filtered pages', () => {
     expect(reader.count('undispatched', now, { sort: { column: 'level', direction: 'asc' } })).toBe(6);
   });
 
+  it('tells where a row stands in the view, as the pages place it, and null when the view does not hold it', () => {
+    const reader = fillUndispatched();
+    const views: QueueView[] = [
+      {},
+      { sort: { column: 'level', direction: 'desc' } },
+      { sort: { column: 'dueIn', direction: 'asc' } },
+      { quickFilter: '甲烷浓度' },
+      { filters: [{ column: 'scene', contains: '陆家嘴' }], sort: { column: 'elapsed', direction: 'asc' } },
+    ];
+    for (const view of views) {
+      const order = ids(reader.page('undispatched', now, 0, 10, view));
+      for (const id of ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'dispatched']) {
+        const expected = order.indexOf(id);
+        expect(
+          reader.position('undispatched', now, { entity: 'alert', id }, view),
+          `${id} in ${JSON.stringify(view)}`,
+        ).toBe(expected === -1 ? null : expected);
+      }
+    }
+    expect(reader.position('undispatched', now, { entity: 'scene', id: 'a2' })).toBeNull();
+  });
+
   it('puts the rows without a value last in both directions', () => {
     const insert = db.prepare(
       `INSERT INTO local_prompt (id, rule, subject_entity, subject_id, stage, state, recipient_role, reason, raised_at, due_at)

@@ -13,6 +13,7 @@
 import type Database from 'better-sqlite3';
 import {
   queueTextColumns,
+  type ItemRef,
   type QueueCodeMatch,
   type QueueColumn,
   type QueueColumnFilter,
@@ -354,7 +355,7 @@ function selectList(columns: RowColumns): string {
 function queueSql(
   queue: QueueId,
   view: QueueView,
-): { page: string; count: string; parameters: Record<string, string> } {
+): { page: string; count: string; position: string; parameters: Record<string, string> } {
   const query = queries[queue];
   const extra = viewSql(query, view);
   const from = query.index === null ? query.table : `${query.table} INDEXED BY ${query.index}`;
@@ -368,7 +369,19 @@ function queueSql(
          SELECT ${alias}.rowid FROM ${from} WHERE ${where} ORDER BY ${extra.orderBy} LIMIT @limit OFFSET @offset)
        ORDER BY ${extra.orderBy}`
     : `SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${extra.orderBy} LIMIT @limit OFFSET @offset`;
-  return { page, count: `SELECT count(*) AS n FROM ${from} WHERE ${where}`, parameters: extra.parameters };
+  // Where a row stands in the view: numbered in the view's order, the whole view being read (as a sorted
+  // page reads it), since the order may be by any column.
+  const position = `SELECT position FROM (
+      SELECT ${query.columns.entity} AS entity, ${query.columns.id} AS id,
+             row_number() OVER (ORDER BY ${extra.orderBy}) - 1 AS position
+        FROM ${from} WHERE ${where})
+    WHERE entity = @rowEntity AND id = @rowId`;
+  return {
+    page,
+    count: `SELECT count(*) AS n FROM ${from} WHERE ${where}`,
+    position,
+    parameters: extra.parameters,
+  };
 }
 
 /**
@@ -494,6 +507,18 @@ export class QueueReader {
     const sql = queueSql(queue, view);
     const parameters = this.#parameters(sql.page, nowMs, { ...sql.parameters, offset, limit });
     return (this.#statement(sql.page).all(parameters) as RawRow[]).map(toRow);
+  }
+
+  /** Where the item's row stands in the queue's view (0 first), or null when the view does not hold it. */
+  position(queue: QueueId, nowMs: number, item: ItemRef, view: QueueView = {}): number | null {
+    const sql = queueSql(queue, view);
+    const parameters = this.#parameters(sql.position, nowMs, {
+      ...sql.parameters,
+      rowEntity: item.entity,
+      rowId: item.id,
+    });
+    const row = this.#statement(sql.position).get(parameters) as { position: number } | undefined;
+    return row?.position ?? null;
   }
 
   /**

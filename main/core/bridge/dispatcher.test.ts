@@ -30,6 +30,7 @@ function handlers(overrides: Partial<BridgeHandlers> = {}): BridgeHandlers {
     },
     discardAction: () => null,
     getQueuePage: () => ({ rows: [], total: 0, dataAsOf: null }),
+    locateQueueRow: () => ({ index: null }),
     getItemDetail: () => {
       throw new Error('not used');
     },

@@ -88,6 +88,7 @@ function fakeBridge(answers: Partial<{ [N in keyof DutyDeskBridge]: DutyDeskBrid
     acknowledgeAlarms: () => Promise.resolve(unreachable),
     setAlarmMute: () => Promise.resolve(unreachable),
     getQueuePage: () => Promise.resolve(unreachable),
+    locateQueueRow: () => Promise.resolve(unreachable),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);

@@ -35,6 +35,7 @@ function accountBridge(): DutyDeskBridge {
     listUnfinishedActions: unexpected,
     retryAction: unexpected,
     discardAction: unexpected,
+    locateQueueRow: unexpected,
     getItemDetail: unexpected,
     getReadings: unexpected,
     snoozeWorkPrompt: unexpected,
