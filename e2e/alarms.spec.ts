@@ -34,15 +34,18 @@ async function observeNotificationsAndTones(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const scope = window as unknown as {
       notifications: { title: string; tag: string | undefined; body: string | undefined }[];
+      shown: Notification[];
       tones: number[];
     };
     scope.notifications = [];
+    scope.shown = [];
     scope.tones = [];
     const RealNotification = window.Notification;
     class RecordingNotification extends RealNotification {
       constructor(title: string, options?: NotificationOptions) {
         scope.notifications.push({ title, tag: options?.tag, body: options?.body });
         super(title, options);
+        scope.shown.push(this);
       }
     }
     Object.defineProperty(RecordingNotification, 'permission', { get: () => RealNotification.permission });
@@ -186,5 +189,62 @@ test('a new red alert sounds and notifies until acknowledged with x; Shift+M mut
   await page.getByTestId('mute-unmute').click();
   await expect(muteStatus).toBeHidden();
   await expect.poll(async () => (await recorded(page)).tones.length).toBeGreaterThan(tonesWhenMuted);
+  expect(errors).toEqual([]);
+});
+
+test('an alarm shows its alert: a red one selected in the red queue with its details, an orange one in the details', async ({
+  page,
+}) => {
+  const errors = watchPageErrors(page);
+  await observeNotificationsAndTones(page);
+  await page.goto(app.url);
+  await expect(page.getByTestId('status-operator')).toContainText('张敏', { timeout: 20_000 });
+  const strip = page.getByTestId('alarm-strip');
+  const grid = page.getByTestId('queue-grid');
+  const pane = page.getByTestId('row-detail');
+  const showFromStrip = async (alertId: string): Promise<string> => {
+    const show = strip.locator(`[data-alert-id="${alertId}"]`).getByTestId('alarm-show');
+    await expect(show).toBeVisible({ timeout: 20_000 });
+    const title = (await show.textContent()) ?? '';
+    await show.click();
+    return title;
+  };
+  const expectShown = async (title: string): Promise<void> => {
+    expect(title).not.toBe('');
+    await expect(pane).toHaveAttribute('data-loaded', 'true');
+    await expect(pane.locator('#row-detail-title')).toContainText(title);
+  };
+
+  // Another queue is open when the red alert comes; its alarm leads to its row in the red queue, wherever
+  // that row stands (the red queue lists unverified alerts oldest first: a new one is far down).
+  await page.getByTestId('queue-undispatched').click();
+  await expect(page.getByTestId('queue-undispatched')).toHaveAttribute('aria-current', 'true');
+  const red = await raiseAlert(central, { level: 'red' });
+  const redTitle = await showFromStrip(red.id);
+  await expect(page.getByTestId('queue-redAlerts')).toHaveAttribute('aria-current', 'true');
+  await expect(grid.locator(`.ag-row-selected[row-id="alert:${red.id}"]`)).toBeVisible();
+  await expectShown(redTitle);
+
+  // Clicking its system notification does the same (the page's handler is what the system calls).
+  await page.keyboard.press('Escape');
+  await expect(pane).toBeHidden();
+  await page.getByTestId('queue-undispatched').click();
+  await expect(page.getByTestId('queue-undispatched')).toHaveAttribute('aria-current', 'true');
+  await page.evaluate((tag) => {
+    const scope = window as unknown as { shown: Notification[] };
+    const notification = scope.shown.find((shown) => shown.tag === tag);
+    if (!notification?.onclick) throw new Error(`no notification for ${tag}`);
+    notification.onclick.call(notification, new Event('click'));
+  }, red.id);
+  await expect(page.getByTestId('queue-redAlerts')).toHaveAttribute('aria-current', 'true');
+  await expect(grid.locator(`.ag-row-selected[row-id="alert:${red.id}"]`)).toBeVisible();
+  await expectShown(redTitle);
+
+  // An orange alert has no queue of its own: it opens in the details, over the queue that is open.
+  await page.keyboard.press('Escape');
+  const orange = await raiseAlert(central, { level: 'orange' });
+  const orangeTitle = await showFromStrip(orange.id);
+  await expectShown(orangeTitle);
+  await expect(page.getByTestId('queue-redAlerts')).toHaveAttribute('aria-current', 'true');
   expect(errors).toEqual([]);
 });

@@ -29,18 +29,15 @@ export function isFiltered(view: QueueView): boolean {
 }
 
 export type QueuePageRequest = CallArgs<'getQueuePage'>[0];
+/** The part of a queue request that says how the queue is viewed (getQueuePage, locateQueueRow). */
+export type QueueViewRequest = Omit<QueuePageRequest, 'offset' | 'limit'>;
 
 /**
- * The bridge request for a page of `queue` in `view`. The operator types names (红, 处置中, 燃气管线) where the
- * cache holds codes: the request carries, with each text, the codes of the column whose names contain it.
+ * The bridge's form of `queue` viewed as `view`. The operator types names (红, 处置中, 燃气管线) where the cache
+ * holds codes: the request carries, with each text, the codes of the column whose names contain it.
  */
-export function queuePageRequest(
-  queue: QueueId,
-  offset: number,
-  limit: number,
-  view: QueueView,
-): QueuePageRequest {
-  const request: QueuePageRequest = { queue, offset, limit };
+export function queueViewRequest(queue: QueueId, view: QueueView): QueueViewRequest {
+  const request: QueueViewRequest = { queue };
   if (view.sort) request.sort = view.sort;
   const quick = view.quickFilter.trim();
   if (quick !== '') {
@@ -56,4 +53,14 @@ export function queuePageRequest(
   });
   if (filters.length > 0) request.filters = filters;
   return request;
+}
+
+/** The bridge request for a page of `queue` in `view`. */
+export function queuePageRequest(
+  queue: QueueId,
+  offset: number,
+  limit: number,
+  view: QueueView,
+): QueuePageRequest {
+  return { ...queueViewRequest(queue, view), offset, limit };
 }

@@ -1,5 +1,8 @@
-import type { QueueRow } from '../../../preload/contract';
+import type { ItemRef, QueueId, QueueRow } from '../../../preload/contract';
+import { queueViewRequest } from '../queues/queue-request';
 import type { SliceCreator } from './app-store';
+import { valueOrReport } from './notices-slice';
+import { queueViewOf } from './queues-slice';
 
 /** What the queue's grid lets the rest of the screen ask of it. */
 export interface GridControl {
@@ -11,6 +14,13 @@ export interface GridControl {
   refresh: () => void;
 }
 
+/** An item to show in a queue: that queue's grid selects its row, once it has found it, and opens its detail. */
+export interface RevealRequest {
+  serial: number;
+  queue: QueueId;
+  item: ItemRef;
+}
+
 export interface SelectionSlice {
   /** The row selected in the current queue's grid, or null. */
   selectedRow: QueueRow | null;
@@ -18,23 +28,74 @@ export interface SelectionSlice {
   detailOpen: boolean;
   /** The grid of the current queue, while it is mounted. */
   gridControl: GridControl | null;
+  /** The item the grid of `revealRequest.queue` is to select and open, or null. */
+  revealRequest: RevealRequest | null;
   selectRow: (row: QueueRow | null) => void;
   openDetail: () => void;
   closeDetail: () => void;
   setGridControl: (control: GridControl | null) => void;
+  /**
+   * Shows an item (an alarm's alert, from its notification or the alarm strip): in `queue`, its row selected
+   * and its detail open; with no queue, or when the queue's view does not hold it, in the detail pane alone.
+   */
+  revealItem: (item: ItemRef, queue: QueueId | null) => Promise<void>;
+  /** Where the item's row stands in the queue as the operator views it (0 first); null when not there. */
+  locateRow: (queue: QueueId, item: ItemRef) => Promise<number | null>;
+  /** The grid found the request's row (and selects it), or did not: the item is then shown alone. */
+  settleReveal: (serial: number, found: boolean) => Promise<void>;
 }
 
-export const createSelectionSlice: SliceCreator<SelectionSlice> = () => (set, get) => ({
-  selectedRow: null,
-  detailOpen: false,
-  gridControl: null,
-  selectRow: (row) => set(row === null ? { selectedRow: null, detailOpen: false } : { selectedRow: row }),
-  openDetail: () => {
-    if (get().selectedRow !== null) set({ detailOpen: true });
-  },
-  closeDetail: () => {
-    set({ detailOpen: false });
-    get().gridControl?.focusSelected();
-  },
-  setGridControl: (control) => set({ gridControl: control }),
-});
+export const createSelectionSlice: SliceCreator<SelectionSlice> =
+  ({ bridge }) =>
+  (set, get) => {
+    let revealSerial = 0;
+
+    /** The item in the detail pane, without a row of the grid: its own row as the cache has it. */
+    const showAlone = async (item: ItemRef): Promise<void> => {
+      const serial = revealSerial;
+      const detail = valueOrReport(get(), 'getItemDetail', await bridge.getItemDetail(item));
+      // A newer reveal, or the operator's own selection meanwhile, wins.
+      if (serial !== revealSerial || !detail?.row) return;
+      set({ selectedRow: detail.row, detailOpen: true });
+    };
+
+    return {
+      selectedRow: null,
+      detailOpen: false,
+      gridControl: null,
+      revealRequest: null,
+      selectRow: (row) => set(row === null ? { selectedRow: null, detailOpen: false } : { selectedRow: row }),
+      openDetail: () => {
+        if (get().selectedRow !== null) set({ detailOpen: true });
+      },
+      closeDetail: () => {
+        set({ detailOpen: false });
+        get().gridControl?.focusSelected();
+      },
+      setGridControl: (control) => set({ gridControl: control }),
+
+      revealItem: async (item, queue) => {
+        revealSerial += 1;
+        if (queue === null) {
+          set({ revealRequest: null });
+          await showAlone(item);
+          return;
+        }
+        get().selectQueue(queue);
+        set({ revealRequest: { serial: revealSerial, queue, item } });
+      },
+
+      locateRow: async (queue, item) => {
+        const request = { ...queueViewRequest(queue, queueViewOf(get(), queue)), item };
+        const located = valueOrReport(get(), 'locateQueueRow', await bridge.locateQueueRow(request));
+        return located?.index ?? null;
+      },
+
+      settleReveal: async (serial, found) => {
+        const request = get().revealRequest;
+        if (request?.serial !== serial) return;
+        set({ revealRequest: null });
+        if (!found) await showAlone(request.item);
+      },
+    };
+  };

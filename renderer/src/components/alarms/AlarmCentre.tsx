@@ -28,7 +28,7 @@ export function AlarmCentre() {
   const watchAlarms = useAppStore((state) => state.watchAlarms);
   const loadAlarms = useAppStore((state) => state.loadAlarms);
   const acknowledgeListedAlarms = useAppStore((state) => state.acknowledgeListedAlarms);
-  const selectQueue = useAppStore((state) => state.selectQueue);
+  const revealItem = useAppStore((state) => state.revealItem);
   const [muteOpen, setMuteOpen] = useState(false);
 
   const [sink] = useState(() => new WebAudioAlarmSink());
@@ -37,12 +37,13 @@ export function AlarmCentre() {
     useCallback((listener: () => void) => sink.subscribe(listener), [sink]),
     () => sink.state,
   );
+  // The alarm's alert, its row selected and its detail open: red alerts in their own queue; an orange one,
+  // which no queue holds as such, in the detail pane alone.
   const showAlarm = useCallback(
     (alarm: Alarm) => {
-      // Red alerts have their own queue; the operator finds the alert there, newest unverified first.
-      if (alarm.level === 'red') selectQueue('redAlerts');
+      void revealItem({ entity: 'alert', id: alarm.alertId }, alarm.level === 'red' ? 'redAlerts' : null);
     },
-    [selectQueue],
+    [revealItem],
   );
   const [notifier] = useState(() => new AlarmNotifier((alarm) => showAlarm(alarm)));
   const notificationAccess = useSyncExternalStore(
@@ -188,7 +189,15 @@ export function AlarmCentre() {
                 data-alert-id={alarm.alertId}
               >
                 <span className="alarm-level">{t(`alarms.level.${alarm.level}`)}</span>
-                <span className="alarm-title">{alarm.title}</span>
+                <button
+                  type="button"
+                  className="alarm-title"
+                  title={t('alarms.showHint')}
+                  onClick={() => showAlarm(alarm)}
+                  data-testid="alarm-show"
+                >
+                  {alarm.title}
+                </button>
                 <span className="alarm-scene">{alarm.sceneName ?? t('alarms.noScene')}</span>
                 <time className="alarm-time" dateTime={alarm.reportedAt}>
                   {t('alarms.reportedAt', {
