@@ -83,6 +83,16 @@ describe('revealing an item (an alarm’s alert)', () => {
     expect(store.getState()).toMatchObject({ selectedRow: rowOf(orange), detailOpen: true });
   });
 
+  it('leaves the operator’s own selection made while the item was being read', async () => {
+    const { bridge } = revealBridge(null);
+    const store = createAppStore({ bridge, monoNow: () => 0 });
+    const revealing = store.getState().revealItem(alert, null);
+    const chosen = rowOf({ entity: 'alert', id: 'A1' });
+    store.getState().selectRow(chosen);
+    await revealing;
+    expect(store.getState()).toMatchObject({ selectedRow: chosen, detailOpen: false });
+  });
+
   it('lets a newer reveal win over an older one still being settled', async () => {
     const { bridge } = revealBridge(null);
     const store = createAppStore({ bridge, monoNow: () => 0 });

@@ -53,9 +53,10 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> =
     /** The item in the detail pane, without a row of the grid: its own row as the cache has it. */
     const showAlone = async (item: ItemRef): Promise<void> => {
       const serial = revealSerial;
+      const selectedBefore = get().selectedRow;
       const detail = valueOrReport(get(), 'getItemDetail', await bridge.getItemDetail(item));
       // A newer reveal, or the operator's own selection meanwhile, wins.
-      if (serial !== revealSerial || !detail?.row) return;
+      if (serial !== revealSerial || get().selectedRow !== selectedBefore || !detail?.row) return;
       set({ selectedRow: detail.row, detailOpen: true });
     };
 
