@@ -32,18 +32,10 @@ export const PROMPT_FOLLOW_SQL = {
                WHERE rule = ? AND subject_entity = ? AND subject_id = ? AND state <> 'resolved' AND id <> ?`,
 } as const;
 
-/** The platform's record of a work prompt, as far as the local prompt follows it. */
-export interface PlatformPrompt {
+/** The platform's record of a work prompt, as far as the local prompt follows it (its steps' fields). */
+export type PlatformPrompt = Omit<PromptLifecycle, 'state' | 'resolutionKind'> & {
   status: 'issued' | 'acknowledged' | 'resolved';
-  issuedAt: number | null;
-  issuedBy: string | null;
-  acknowledgedAt: number | null;
-  acknowledgedBy: string | null;
-  acknowledgementNote: string | null;
-  resolvedAt: number | null;
-  resolvedBy: string | null;
-  resolution: string | null;
-}
+};
 
 const PLATFORM_STATUSES: ReadonlySet<string> = new Set(['issued', 'acknowledged', 'resolved']);
 
@@ -78,17 +70,9 @@ function platformPromptOf(status: string, data: string): PlatformPrompt | null {
   };
 }
 
-const NOT_ISSUED = {
-  issuedAt: null,
-  issuedBy: null,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  acknowledgementNote: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  resolutionKind: null,
-  resolution: null,
-} as const;
+const NO_ACKNOWLEDGEMENT = { acknowledgedAt: null, acknowledgedBy: null, acknowledgementNote: null } as const;
+const NO_RESOLUTION = { resolvedAt: null, resolvedBy: null, resolutionKind: null, resolution: null } as const;
+const NOT_ISSUED = { issuedAt: null, issuedBy: null, ...NO_ACKNOWLEDGEMENT, ...NO_RESOLUTION } as const;
 
 /**
  * The local prompt's lifecycle once it follows the platform (`withdrawn`: the platform has no such prompt
@@ -102,21 +86,18 @@ export function followedLifecycle(
 ): PromptLifecycle {
   if (platform === 'withdrawn') return { state: 'raised', ...NOT_ISSUED };
   const state = platform.status;
-  const hadAcknowledgement = local.state !== 'raised' && local.acknowledgedAt !== null;
+  // What this workstation recorded of the steps it took (a raised prompt has taken none).
+  const own = local.state === 'raised' ? NOT_ISSUED : local;
+  // An acknowledgement taken here keeps its own record; otherwise the platform's, if it has one.
+  const acknowledged = own.acknowledgedAt !== null ? own : platform;
   const acknowledgement =
     state === 'issued'
-      ? { acknowledgedAt: null, acknowledgedBy: null, acknowledgementNote: null }
-      : hadAcknowledgement
-        ? {
-            acknowledgedAt: local.acknowledgedAt,
-            acknowledgedBy: local.acknowledgedBy,
-            acknowledgementNote: local.acknowledgementNote,
-          }
-        : {
-            acknowledgedAt: platform.acknowledgedAt ?? (state === 'acknowledged' ? at : null),
-            acknowledgedBy: platform.acknowledgedBy,
-            acknowledgementNote: platform.acknowledgementNote,
-          };
+      ? NO_ACKNOWLEDGEMENT
+      : {
+          acknowledgedAt: acknowledged.acknowledgedAt ?? (state === 'acknowledged' ? at : null),
+          acknowledgedBy: acknowledged.acknowledgedBy,
+          acknowledgementNote: acknowledged.acknowledgementNote,
+        };
   const resolution =
     state === 'resolved'
       ? {
@@ -125,11 +106,11 @@ export function followedLifecycle(
           resolutionKind: 'operator' as const,
           resolution: platform.resolution,
         }
-      : { resolvedAt: null, resolvedBy: null, resolutionKind: null, resolution: null };
+      : NO_RESOLUTION;
   return {
     state,
-    issuedAt: (local.state === 'raised' ? null : local.issuedAt) ?? platform.issuedAt ?? at,
-    issuedBy: (local.state === 'raised' ? null : local.issuedBy) ?? platform.issuedBy,
+    issuedAt: own.issuedAt ?? platform.issuedAt ?? at,
+    issuedBy: own.issuedBy ?? platform.issuedBy,
     ...acknowledgement,
     ...resolution,
   };

@@ -87,18 +87,19 @@ export interface NewPrompt {
 }
 
 /** A prompt's lifecycle fields, as they stand after one step (prompt-follow.ts computes them). */
-export interface PromptLifecycle {
-  state: PromptState;
-  issuedAt: number | null;
-  issuedBy: string | null;
-  acknowledgedAt: number | null;
-  acknowledgedBy: string | null;
-  acknowledgementNote: string | null;
-  resolvedAt: number | null;
-  resolvedBy: string | null;
-  resolutionKind: ResolutionKind | null;
-  resolution: string | null;
-}
+export type PromptLifecycle = Pick<
+  WorkPromptRecord,
+  | 'state'
+  | 'issuedAt'
+  | 'issuedBy'
+  | 'acknowledgedAt'
+  | 'acknowledgedBy'
+  | 'acknowledgementNote'
+  | 'resolvedAt'
+  | 'resolvedBy'
+  | 'resolutionKind'
+  | 'resolution'
+>;
 
 export interface ListPromptsQuery {
   /** `open` (default): not resolved; `resolved`; or `all`. */
