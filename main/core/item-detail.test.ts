@@ -6,6 +6,7 @@ import { PromptStore } from './rules/prompt-store';
 import { GOOD_GAS_ELEMENTS, alertDocument, openTestCache, type TestCache } from './rules/test-cache';
 import { CacheWriter } from './sync/cache-writer';
 import { Outbox } from './sync/outbox';
+import { workPromptDocument } from './sync/test-fixtures';
 
 const NOW = Date.parse('2026-11-23T06:00:00.000Z');
 const REPORTED = Date.parse('2026-11-23T02:00:00.000Z');
@@ -405,24 +406,23 @@ describe('a work prompt', () => {
 
   it('names who took each step of a platform prompt (the platform records operator ids)', () => {
     seedAlert();
-    writer.writeDocument('workPrompt', 'WP-1', {
-      id: 'WP-1',
-      version: 2,
-      rule: 'undispatched',
-      subject: { entity: 'alert', id: 'A1' },
-      recipientRole: 'sceneOperator',
-      message: '请落实处置人员',
-      dueAt: at(120),
-      status: 'acknowledged',
-      issuedAt: at(70),
-      issuedBy: 'op-9',
-      acknowledgedAt: at(80),
-      acknowledgedBy: 'op-not-in-cache',
-      acknowledgementNote: '已安排',
-      resolvedAt: null,
-      resolvedBy: null,
-      resolution: null,
-    });
+    writer.writeDocument(
+      'workPrompt',
+      'WP-1',
+      workPromptDocument({
+        id: 'WP-1',
+        version: 2,
+        subject: { entity: 'alert', id: 'A1' },
+        message: '请落实处置人员',
+        dueAt: at(120),
+        status: 'acknowledged',
+        issuedAt: at(70),
+        issuedBy: 'op-9',
+        acknowledgedAt: at(80),
+        acknowledgedBy: 'op-not-in-cache',
+        acknowledgementNote: '已安排',
+      }),
+    );
     const actors = (ref: { entity: 'alert' | 'workPrompt'; id: string }) =>
       reader()
         .read(ref)

@@ -4,7 +4,7 @@ import { silentLogger } from '../logger';
 import { dismissPrompt, queueAction } from '../prompt-actions';
 import { CacheWriter } from '../sync/cache-writer';
 import { Outbox } from '../sync/outbox';
-import { alertDocument } from '../sync/test-fixtures';
+import { alertDocument, workPromptDocument } from '../sync/test-fixtures';
 import { validatePage } from '../sync/wire';
 import { createRulesEngine, shippedRulesConfig, type RulesEngine } from './index';
 import { PROMPT_FOLLOW_SQL } from './prompt-follow';
@@ -90,25 +90,15 @@ function platformPrompt(
   version: number,
   fields: Record<string, unknown>,
 ): Record<string, unknown> {
-  return {
+  return workPromptDocument({
     id,
     version,
-    rule: 'undispatched',
     subject: { entity: 'alert', id: 'A1' },
-    recipientRole: 'sceneOperator',
-    message: '请于 1 小时内落实处置人员',
     dueAt: iso(T0 + HOUR),
-    status: 'issued',
     issuedAt: iso(T0),
     issuedBy: operator.id,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    acknowledgementNote: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolution: null,
     ...fields,
-  };
+  });
 }
 
 /** Writes a pulled page the way the sync engine does (sync-worker connection aside): documents, then rebases. */

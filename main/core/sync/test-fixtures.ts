@@ -66,3 +66,26 @@ export function deviceDocument(overrides: Record<string, unknown> = {}): Record<
     ...overrides,
   };
 }
+
+/** A valid work prompt document, issued and not yet acknowledged. */
+export function workPromptDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'prompt-1',
+    version: 1,
+    rule: 'undispatched',
+    subject: { entity: 'alert', id: 'alert-1' },
+    recipientRole: 'sceneOperator',
+    message: '请于 1 小时内落实处置人员',
+    dueAt: '2026-11-23T03:01:00.000Z',
+    status: 'issued',
+    issuedAt: '2026-11-23T02:01:00.000Z',
+    issuedBy: 'op-1',
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    acknowledgementNote: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    resolution: null,
+    ...overrides,
+  };
+}
