@@ -1,28 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createManualClock } from './clock';
-import { silentLogger } from './logger';
 import { dismissPrompt, queueAction, retryAction, snoozePrompt } from './prompt-actions';
-import { createRulesEngine, shippedRulesConfig, type RulesEngine } from './rules';
-import { PromptStore } from './rules/prompt-store';
-import { openTestCache, type TestCache } from './rules/test-cache';
-import { ActionRejectedLocally, Outbox } from './sync/outbox';
+import type { RulesEngine } from './rules';
+import type { PromptStore } from './rules/prompt-store';
+import type { TestCache } from './rules/test-cache';
+import { openPromptBed, undispatchedPrompt, type PromptBed } from './rules/test-prompts';
+import { ActionRejectedLocally, type Outbox } from './sync/outbox';
 
 const T0 = Date.parse('2026-09-15T02:00:00.000Z');
 const HOUR = 3_600_000;
 const operator = { id: 'op-zhangmin', name: '张敏' };
 
 let cache: TestCache;
-let clock: ReturnType<typeof createManualClock>;
+let clock: PromptBed['clock'];
 let rules: RulesEngine;
 let outbox: Outbox;
 let store: PromptStore;
 
 beforeEach(() => {
-  cache = openTestCache('dutydesk-prompt-actions-');
-  clock = createManualClock(T0);
-  rules = createRulesEngine({ db: cache.db, clock, config: shippedRulesConfig(), logger: silentLogger });
-  outbox = new Outbox(cache.db);
-  store = new PromptStore(cache.db);
+  ({ cache, clock, rules, outbox, store } = openPromptBed('dutydesk-prompt-actions-', T0));
 });
 afterEach(() => {
   cache.remove();
@@ -30,20 +25,7 @@ afterEach(() => {
 
 /** A prompt as the rules raise it: no handler on alert A1 for over an hour. */
 function raisePrompt(subjectId = 'A1'): string {
-  return store.raise(
-    {
-      rule: 'undispatched',
-      subject: { entity: 'alert', id: subjectId },
-      episode: T0 - 2 * HOUR,
-      stage: 0,
-      recipientRole: 'sceneOperator',
-      reason: '预警超过 1 小时无处置人员',
-      dueAt: T0 + HOUR,
-      dataAsOf: T0,
-      detail: {},
-    },
-    T0,
-  );
+  return store.raise(undispatchedPrompt(subjectId, T0 - 2 * HOUR, T0), T0);
 }
 
 const deps = () => ({ db: cache.db, outbox, rules });

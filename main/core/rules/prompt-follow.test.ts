@@ -1,32 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createManualClock } from '../clock';
-import { silentLogger } from '../logger';
 import { dismissPrompt, queueAction } from '../prompt-actions';
 import { CacheWriter } from '../sync/cache-writer';
 import { Outbox } from '../sync/outbox';
 import { alertDocument, workPromptDocument } from '../sync/test-fixtures';
 import { validatePage } from '../sync/wire';
-import { createRulesEngine, shippedRulesConfig, type RulesEngine } from './index';
+import type { RulesEngine } from './index';
 import { PROMPT_FOLLOW_SQL } from './prompt-follow';
-import { PromptStore } from './prompt-store';
-import { openTestCache, type TestCache } from './test-cache';
+import type { PromptStore } from './prompt-store';
+import type { TestCache } from './test-cache';
+import { openPromptBed, undispatchedPrompt, type PromptBed } from './test-prompts';
 
 const T0 = Date.parse('2026-11-24T02:00:00.000Z');
 const HOUR = 3_600_000;
 const operator = { id: 'op-zhangmin', name: '张敏' };
 
 let cache: TestCache;
-let clock: ReturnType<typeof createManualClock>;
+let clock: PromptBed['clock'];
 let rules: RulesEngine;
 let outbox: Outbox;
 let store: PromptStore;
 
 beforeEach(() => {
-  cache = openTestCache('dutydesk-prompt-follow-');
-  clock = createManualClock(T0);
-  rules = createRulesEngine({ db: cache.db, clock, config: shippedRulesConfig(), logger: silentLogger });
-  outbox = new Outbox(cache.db);
-  store = new PromptStore(cache.db);
+  ({ cache, clock, rules, outbox, store } = openPromptBed('dutydesk-prompt-follow-', T0));
   // The prompts' subjects: open alerts without a handler, so that the ticks keep their prompts open.
   pull(
     [
@@ -52,20 +47,7 @@ afterEach(() => {
 
 /** A prompt as the rules raise it: no handler on alert A1 for over an hour. */
 function raisePrompt(subjectId = 'A1', episode = T0 - 2 * HOUR): string {
-  return store.raise(
-    {
-      rule: 'undispatched',
-      subject: { entity: 'alert', id: subjectId },
-      episode,
-      stage: 0,
-      recipientRole: 'sceneOperator',
-      reason: '预警超过 1 小时无处置人员',
-      dueAt: T0 + HOUR,
-      dataAsOf: T0,
-      detail: {},
-    },
-    T0,
-  );
+  return store.raise(undispatchedPrompt(subjectId, episode, T0), T0);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
