@@ -21,6 +21,51 @@ function startCore(centralUrl: string): Core {
   return started;
 }
 
+interface RaisedPrompt {
+  id: string;
+  rule: string;
+  entity: string;
+  subjectId: string;
+  role: string;
+  reason: string;
+}
+
+/**
+ * A prompt the rules raised here about an alert, scene or device, once there is one: they run after the sync,
+ * and a simulated district always has prompts to raise (silent scenes, late alerts...).
+ */
+async function firstRaisedPrompt(): Promise<RaisedPrompt> {
+  const cacheFile = path.join(bed.dir, 'workstation', CACHE_FILE_NAME);
+  const raised = await until(
+    () => {
+      const db = new Database(cacheFile, { readonly: true });
+      const row = db
+        .prepare(
+          "SELECT id, rule, subject_entity AS entity, subject_id AS subjectId, recipient_role AS role, reason FROM local_prompt WHERE state = 'raised' AND subject_entity IN ('alert', 'scene', 'device') LIMIT 1",
+        )
+        .get() as RaisedPrompt | undefined;
+      db.close();
+      return row;
+    },
+    (row) => row !== undefined,
+  );
+  if (raised === undefined) throw new Error('no prompt was raised');
+  return raised;
+}
+
+/** The arguments that issue a raised prompt about `subjectId`, due in an hour. */
+function issueArgsOf(raised: RaisedPrompt, subjectId: string) {
+  if (!bed.core) throw new Error('no core');
+  return {
+    promptId: raised.id,
+    rule: raised.rule,
+    subject: { entity: raised.entity, id: subjectId },
+    recipientRole: raised.role,
+    message: raised.reason,
+    dueAt: new Date(bed.core.clock.now() + 3_600_000).toISOString(),
+  };
+}
+
 describe('the core with a central platform', () => {
   it('signs in, syncs, and sends an action that shows pending at once and applied once', async () => {
     bed.central = await startDistrict();
@@ -83,33 +128,10 @@ describe('the core with a central platform', () => {
     bed.core = startCore(bed.central.url);
     await call<OperatorSummary>('signIn', { username: 'wangfang', password: 'wangfang-demo' });
     const cacheFile = path.join(bed.dir, 'workstation', CACHE_FILE_NAME);
-    // The rules run after the sync: a simulated district always has prompts to raise (silent scenes, late alerts...).
-    const raised = await until(
-      () => {
-        const db = new Database(cacheFile, { readonly: true });
-        const row = db
-          .prepare(
-            "SELECT id, rule, subject_entity AS entity, subject_id AS subjectId, recipient_role AS role, reason FROM local_prompt WHERE state = 'raised' AND subject_entity IN ('alert', 'scene', 'device') LIMIT 1",
-          )
-          .get() as
-          | { id: string; rule: string; entity: string; subjectId: string; role: string; reason: string }
-          | undefined;
-        db.close();
-        return row;
-      },
-      (row) => row !== undefined,
-    );
-    if (raised === undefined) throw new Error('no prompt was raised');
+    const raised = await firstRaisedPrompt();
     const record = await call<ActionRecord>('submitAction', {
       name: 'issueWorkPrompt',
-      args: {
-        promptId: raised.id,
-        rule: raised.rule,
-        subject: { entity: raised.entity, id: raised.subjectId },
-        recipientRole: raised.role,
-        message: raised.reason,
-        dueAt: new Date(bed.core.clock.now() + 3_600_000).toISOString(),
-      },
+      args: issueArgsOf(raised, raised.subjectId),
     });
     expect(record.state).toBe('pending');
     const db = new Database(cacheFile, { readonly: true });
@@ -151,35 +173,12 @@ describe('the core with a central platform', () => {
       db.close();
       return row;
     };
-    const raised = await until(
-      () => {
-        const db = new Database(cacheFile, { readonly: true });
-        const row = db
-          .prepare(
-            "SELECT id, rule, subject_entity AS entity, subject_id AS subjectId, recipient_role AS role, reason FROM local_prompt WHERE state = 'raised' AND subject_entity IN ('alert', 'scene', 'device') LIMIT 1",
-          )
-          .get() as
-          | { id: string; rule: string; entity: string; subjectId: string; role: string; reason: string }
-          | undefined;
-        db.close();
-        return row;
-      },
-      (row) => row !== undefined,
-    );
-    if (raised === undefined) throw new Error('no prompt was raised');
-    const issueArgs = (subjectId: string) => ({
-      promptId: raised.id,
-      rule: raised.rule,
-      subject: { entity: raised.entity, id: subjectId },
-      recipientRole: raised.role,
-      message: raised.reason,
-      dueAt: new Date(bed.core!.clock.now() + 3_600_000).toISOString(),
-    });
+    const raised = await firstRaisedPrompt();
 
     // The platform rejects an issue about a subject it does not have: the prompt is raised here again.
     const rejected = await call<ActionRecord>('submitAction', {
       name: 'issueWorkPrompt',
-      args: issueArgs('no-such-subject'),
+      args: issueArgsOf(raised, 'no-such-subject'),
     });
     expect(readPrompt(raised.id)?.state).toBe('issued');
     await until(
@@ -191,7 +190,7 @@ describe('the core with a central platform', () => {
     // Retried with the right subject, it is issued again, and applied.
     await call<ActionRecord>('retryAction', {
       mutationId: rejected.mutationId,
-      args: issueArgs(raised.subjectId),
+      args: issueArgsOf(raised, raised.subjectId),
     });
     expect(readPrompt(raised.id)).toMatchObject({ state: 'issued', issued_by: 'op-wangfang' });
     await until(
