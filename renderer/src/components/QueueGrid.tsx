@@ -410,7 +410,6 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
   const closeDetail = useAppStore((state) => state.closeDetail);
   const detailOpen = useAppStore((state) => state.detailOpen);
   const setGridControl = useAppStore((state) => state.setGridControl);
-  const selectedKey = useAppStore((state) => state.selectedRow?.key ?? null);
   const revealRequest = useAppStore((state) =>
     state.revealRequest?.queue === queue ? state.revealRequest : null,
   );
@@ -575,34 +574,20 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
   }, []);
 
   // An item to reveal here (an alarm's alert): once the queue's first page is in, its row is found in the
-  // operator's view, focused (selected once its page is in: onCellFocused, onModelUpdated) and opened.
-  const openWhenSelected = useRef<string | null>(null);
-  const selectedKeyNow = useRef(selectedKey);
-  useLayoutEffect(() => {
-    selectedKeyNow.current = selectedKey;
-  });
+  // operator's view and focused, which selects it once its page is in (onCellFocused, onModelUpdated); the
+  // store opens its detail when it is selected (settleReveal).
   useEffect(() => {
     if (revealRequest === null || total === null) return;
     let current = true;
     void locateRow(queue, revealRequest.item).then((index) => {
       if (!current) return;
       void settleReveal(revealRequest.serial, index !== null);
-      if (index === null) return;
-      const key = `${revealRequest.item.entity}:${revealRequest.item.id}`;
-      // Already the selected row: the selection will not change, so open it now.
-      if (selectedKeyNow.current === key) openDetail();
-      else openWhenSelected.current = key;
-      focusRow(index);
+      if (index !== null) focusRow(index);
     });
     return () => {
       current = false;
     };
-  }, [revealRequest, total, queue, locateRow, settleReveal, focusRow, openDetail]);
-  useEffect(() => {
-    if (selectedKey === null || selectedKey !== openWhenSelected.current) return;
-    openWhenSelected.current = null;
-    openDetail();
-  }, [selectedKey, openDetail]);
+  }, [revealRequest, total, queue, locateRow, settleReveal, focusRow]);
 
   useEffect(() => {
     setGridControl({

@@ -66,6 +66,28 @@ describe('revealing an item (an alarm’s alert)', () => {
     expect(store.getState().detailOpen).toBe(false);
   });
 
+  it('opens the revealed row once the grid selects it, and not after the operator selected another', async () => {
+    const { bridge } = revealBridge(42);
+    const store = createAppStore({ bridge, monoNow: () => 0 });
+    await store.getState().revealItem(alert, 'redAlerts');
+    await store.getState().settleReveal(store.getState().revealRequest?.serial ?? -1, true);
+    store.getState().selectRow(rowOf(alert));
+    expect(store.getState().detailOpen).toBe(true);
+
+    store.getState().closeDetail();
+    await store.getState().revealItem(alert, 'redAlerts');
+    await store.getState().settleReveal(store.getState().revealRequest?.serial ?? -1, true);
+    // Already the selected row: it opens at once.
+    expect(store.getState().detailOpen).toBe(true);
+
+    store.getState().selectRow(null);
+    await store.getState().revealItem(alert, 'redAlerts');
+    await store.getState().settleReveal(store.getState().revealRequest?.serial ?? -1, true);
+    store.getState().selectRow(rowOf({ entity: 'alert', id: 'A1' }));
+    store.getState().selectRow(rowOf(alert));
+    expect(store.getState().detailOpen).toBe(false);
+  });
+
   it('shows the item in the details alone when its queue’s view does not hold it, or it has no queue', async () => {
     const { bridge } = revealBridge(null);
     const store = createAppStore({ bridge, monoNow: () => 0 });

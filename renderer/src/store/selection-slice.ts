@@ -41,7 +41,10 @@ export interface SelectionSlice {
   revealItem: (item: ItemRef, queue: QueueId | null) => Promise<void>;
   /** Where the item's row stands in the queue as the operator views it (0 first); null when not there. */
   locateRow: (queue: QueueId, item: ItemRef) => Promise<number | null>;
-  /** The grid found the request's row (and selects it), or did not: the item is then shown alone. */
+  /**
+   * The grid found the request's row (and selects it: its detail opens once it is selected), or did not: the
+   * item is then shown alone.
+   */
   settleReveal: (serial: number, found: boolean) => Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> =
   ({ bridge }) =>
   (set, get) => {
     let revealSerial = 0;
+    /** The key of a revealed row to open once the grid selects it (its page may still be loading), or null. */
+    let openWhenSelected: string | null = null;
 
     /** The item in the detail pane, without a row of the grid: its own row as the cache has it. */
     const showAlone = async (item: ItemRef): Promise<void> => {
@@ -65,7 +70,16 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> =
       detailOpen: false,
       gridControl: null,
       revealRequest: null,
-      selectRow: (row) => set(row === null ? { selectedRow: null, detailOpen: false } : { selectedRow: row }),
+      selectRow: (row) => {
+        if (row === null) {
+          set({ selectedRow: null, detailOpen: false });
+          return;
+        }
+        // Any row the grid selects ends the wait: the revealed one opens, another one (the operator moved on) not.
+        const opens = row.key === openWhenSelected;
+        openWhenSelected = null;
+        set(opens ? { selectedRow: row, detailOpen: true } : { selectedRow: row });
+      },
       openDetail: () => {
         if (get().selectedRow !== null) set({ detailOpen: true });
       },
@@ -77,6 +91,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> =
 
       revealItem: async (item, queue) => {
         revealSerial += 1;
+        openWhenSelected = null;
         if (queue === null) {
           set({ revealRequest: null });
           await showAlone(item);
@@ -96,7 +111,14 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> =
         const request = get().revealRequest;
         if (request?.serial !== serial) return;
         set({ revealRequest: null });
-        if (!found) await showAlone(request.item);
+        if (!found) {
+          await showAlone(request.item);
+          return;
+        }
+        const key = `${request.item.entity}:${request.item.id}`;
+        // Already selected, the row will not be selected again: it opens now.
+        if (get().selectedRow?.key === key) set({ detailOpen: true });
+        else openWhenSelected = key;
       },
     };
   };
