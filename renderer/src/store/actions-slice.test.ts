@@ -7,6 +7,7 @@ import type {
   ShellStatus,
 } from '../../../preload/contract';
 import { newDraft, retryDraft, type ActionDraft } from '../components/actions/action-model';
+import { alertRow } from '../queues/test-rows';
 import { createAppStore, type AppStore } from './app-store';
 
 const NOW = Date.parse('2025-07-10T02:00:00.000Z');
@@ -36,22 +37,7 @@ function fakeBridge(answers: Partial<Record<keyof DutyDeskBridge, (...args: neve
   return { bridge, calls };
 }
 
-const row: QueueRow = {
-  key: 'alert:A1',
-  entity: 'alert',
-  id: 'A1',
-  level: 'red',
-  title: '燃气管网压力超限',
-  sceneName: null,
-  category: null,
-  location: null,
-  since: null,
-  dueAt: null,
-  handler: null,
-  status: 'reported',
-  claimedBy: null,
-  detail: 'unverified',
-};
+const row: QueueRow = alertRow({ sceneName: null, category: null, location: null, since: null });
 
 const record = (overrides: Partial<ActionRecord> = {}): ActionRecord => ({
   mutationId: 'm-1',

@@ -8,24 +8,11 @@ import type {
   QueueRow,
   QueueRowLocation,
 } from '../../../preload/contract';
+import { alertRow } from '../queues/test-rows';
 import { createAppStore } from './app-store';
 
-const rowOf = (ref: ItemRef): QueueRow => ({
-  key: `${ref.entity}:${ref.id}`,
-  entity: ref.entity,
-  id: ref.id,
-  level: 'orange',
-  title: `预警 ${ref.id}`,
-  sceneName: null,
-  category: null,
-  location: null,
-  since: null,
-  dueAt: null,
-  handler: null,
-  status: 'pending',
-  claimedBy: null,
-  detail: null,
-});
+const rowOf = (ref: ItemRef): QueueRow =>
+  alertRow({ key: `${ref.entity}:${ref.id}`, entity: ref.entity, id: ref.id, title: `预警 ${ref.id}` });
 
 /** A bridge that answers details at once and records where it was asked to locate rows. */
 function revealBridge(index: number | null) {

@@ -13,6 +13,7 @@ import {
   type ActionKind,
   type ActionTarget,
 } from './action-model';
+import { alertRow, promptRow } from '../../queues/test-rows';
 
 const ZONE = 'Asia/Shanghai';
 const NOW = Date.parse('2025-07-10T02:00:00.000Z'); // 10:00 in Shanghai
@@ -24,46 +25,6 @@ const env: ActionEnvironment = {
 const words = { templateMessage: (rule: string, title: string) => `[${rule}] ${title}` };
 let ids = 0;
 const newId = () => `id-${String((ids += 1))}`;
-
-function alertRow(overrides: Partial<QueueRow> = {}): QueueRow {
-  return {
-    key: 'alert:A1',
-    entity: 'alert',
-    id: 'A1',
-    level: 'red',
-    title: '燃气管网压力超限',
-    sceneName: '燃气管网',
-    category: 'gasPipeline',
-    location: '陆家嘴街道',
-    since: '2025-07-10T01:00:00.000Z',
-    dueAt: null,
-    handler: null,
-    status: 'reported',
-    claimedBy: null,
-    detail: 'unverified',
-    ...overrides,
-  };
-}
-
-function promptRow(overrides: Partial<QueueRow> = {}): QueueRow {
-  return {
-    key: 'workPrompt:P1',
-    entity: 'workPrompt',
-    id: 'P1',
-    level: null,
-    title: '预警超过 1 小时无处置人员',
-    sceneName: null,
-    category: 'undispatched',
-    location: null,
-    since: '2025-07-10T01:00:00.000Z',
-    dueAt: '2025-07-10T03:00:00.000Z',
-    handler: 'sceneOperator',
-    status: 'raised',
-    claimedBy: null,
-    detail: 'alert:A9',
-    ...overrides,
-  };
-}
 
 function alertDetail(overrides: Partial<AlertDetail>): AlertDetail {
   return {
