@@ -115,6 +115,14 @@ export function ActionsPanel() {
     const retryButton = panel.current?.querySelector<HTMLElement>('[data-testid="actions-panel-retry"]');
     (retryButton ?? panel.current?.querySelector<HTMLElement>('button'))?.focus();
   }, [loaded]);
+  // A row that had focus can leave the list as it is read again (discarded here, or confirmed by the platform
+  // meanwhile: the status counts that move re-read it too). Focus then stays in the dialog, so Tab and Esc
+  // still work, instead of falling to the page behind it.
+  useEffect(() => {
+    const element = panel.current;
+    if (element && !element.contains(document.activeElement))
+      element.querySelector<HTMLElement>('button')?.focus();
+  }, [actions]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     event.stopPropagation();
@@ -182,9 +190,7 @@ export function ActionsPanel() {
                     onAskDiscard={() => setConfirming(record.mutationId)}
                     onConfirmDiscard={() => {
                       setConfirming(null);
-                      void discard(record.mutationId).then(() =>
-                        panel.current?.querySelector<HTMLElement>('button')?.focus(),
-                      );
+                      void discard(record.mutationId);
                     }}
                     onKeep={() => setConfirming(null)}
                   />
