@@ -290,6 +290,29 @@ describe('an alert', () => {
     expect(reader().read({ entity: 'alert', id: 'A1' }).claim?.mine).toBe(false);
   });
 
+  it('names the operator of an unconfirmed verification, which records their id as the platform does', () => {
+    seedAlert();
+    const outbox = new Outbox(db);
+    const verify = (operator: { id: string; name: string }) =>
+      outbox.enqueue({
+        name: 'verifyAlert',
+        args: { alertId: 'A1', significant: true, assessment: '现场确认泄漏' },
+        operator,
+        at: new Date(NOW - 60_000).toISOString(),
+        clientId: 'ws-1',
+      });
+    const verifiedBy = () => reader().read({ entity: 'alert', id: 'A1' }).alert?.verification?.by;
+
+    // Not in the platform's operator list yet (signed in here for the first time, offline): the name this
+    // workstation recorded with the action.
+    const first = verify({ id: 'op-new', name: '王芳' });
+    expect(verifiedBy()).toBe('王芳');
+    // In the list: the list's name, whatever the action recorded.
+    outbox.markRejected(first.mutationId, 'ALREADY_VERIFIED', 'already verified', NOW);
+    verify({ id: 'op-9', name: '李强（旧名）' });
+    expect(verifiedBy()).toBe('李强');
+  });
+
   it('hides an expired claim (the platform drops it; offline the cache may still hold it)', () => {
     seedAlert();
     writer.writeDocument('claim', 'alert:A1', {
@@ -518,6 +541,19 @@ describe('query plans', () => {
     const detail = plan(ITEM_DETAIL_SQL[name], [...parameters]);
     expect(detail).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}\\b`));
     expect(detail).not.toMatch(/SCAN (alert|timeline_entry|claim|work_order|work_prompt|local_prompt)\b/);
+  });
+
+  it("looks an operator's name up by key, and in the outbox only among unfinished actions", () => {
+    const detail = (
+      db.prepare(`EXPLAIN QUERY PLAN ${ITEM_DETAIL_SQL.operatorName}`).all({ id: 'op-1' }) as {
+        detail: string;
+      }[]
+    )
+      .map((row) => row.detail)
+      .join('\n');
+    expect(detail).toMatch(/SEARCH operator USING (INDEX|PRIMARY KEY)/);
+    expect(detail).toMatch(/SEARCH outbox USING INDEX outbox_unfinished/);
+    expect(detail).not.toMatch(/SCAN (operator|outbox)\b/);
   });
 
   it('finds the pending actions touching a document by outbox_touch and outbox keys, never by a scan', () => {

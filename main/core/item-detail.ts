@@ -47,7 +47,12 @@ export const ITEM_DETAIL_SQL = {
   pendingTouching: `SELECT o.mutation_id, o.name, o.args, o.created_at, o.operator_name
                       FROM outbox_touch t JOIN outbox o ON o.mutation_id = t.mutation_id
                      WHERE t.entity = ? AND t.entity_id = ? AND o.state = 'pending' ORDER BY o.seq`,
-  operatorName: "SELECT json_extract(data, '$.name') AS name FROM operator WHERE id = ?",
+  // The platform's operator list first; else the name this workstation recorded with that operator's
+  // unfinished actions, whose local effects carry the id (an operator the list does not hold yet, offline).
+  operatorName: `SELECT coalesce(
+                   (SELECT json_extract(data, '$.name') FROM operator WHERE id = @id),
+                   (SELECT operator_name FROM outbox
+                     WHERE state IN ('pending', 'rejected') AND operator_id = @id ORDER BY seq DESC LIMIT 1)) AS name`,
   lastSync: 'SELECT last_success_at FROM sync_state WHERE id = 1',
 } as const;
 
@@ -345,7 +350,7 @@ export class ItemDetailReader {
 
   #operatorName(id: string | null): string | null {
     if (id === null) return null;
-    const row = this.#statements.operatorName.get(id) as { name: string | null } | undefined;
+    const row = this.#statements.operatorName.get({ id }) as { name: string | null } | undefined;
     return row?.name ?? id;
   }
 

@@ -114,7 +114,7 @@ export function localEffects(name: MutationName, rawArgs: unknown, context: Effe
       const args = mutationArgSchemas.verifyAlert.parse(rawArgs);
       return update('alert', args.alertId, () => ({
         verifiedAt: context.at,
-        verifiedBy: context.operator.name,
+        verifiedBy: context.operator.id,
         verification: { significant: args.significant, assessment: args.assessment },
       }));
     }
@@ -138,7 +138,7 @@ export function localEffects(name: MutationName, rawArgs: unknown, context: Effe
         dueAt: args.dueAt,
         status: 'issued',
         issuedAt: context.at,
-        issuedBy: context.operator.name,
+        issuedBy: context.operator.id,
         acknowledgedAt: null,
         acknowledgedBy: null,
         acknowledgementNote: null,
@@ -152,7 +152,7 @@ export function localEffects(name: MutationName, rawArgs: unknown, context: Effe
       return update('workPrompt', args.promptId, (prompt) => ({
         status: prompt.status === 'resolved' ? 'resolved' : 'acknowledged',
         acknowledgedAt: context.at,
-        acknowledgedBy: context.operator.name,
+        acknowledgedBy: context.operator.id,
         acknowledgementNote: args.note ?? null,
       }));
     }
@@ -161,7 +161,7 @@ export function localEffects(name: MutationName, rawArgs: unknown, context: Effe
       return update('workPrompt', args.promptId, () => ({
         status: 'resolved',
         resolvedAt: context.at,
-        resolvedBy: context.operator.name,
+        resolvedBy: context.operator.id,
         resolution: args.resolution,
       }));
     }

@@ -57,11 +57,18 @@ const verify = () =>
     clientId: 'ws-1',
   });
 
-/** The alert as the server records the verification (by operator id, not name). */
+/**
+ * The platform records an action at the instant the workstation gave, but never later than its own now
+ * (openapi.yaml, POST /mutations): here the workstation's estimate of the platform's clock ran 2 s ahead, so
+ * the verification time tells the server's data from the local guess.
+ */
+const recordedAt = '2026-11-23T01:59:58.000Z';
+
+/** The alert as the server records the verification. */
 const verifiedOnServer = (version: number) =>
   alertDocument({
     version,
-    verifiedAt: at,
+    verifiedAt: recordedAt,
     verifiedBy: 'op-1',
     verification: { significant: true, assessment: '现场燃气泄漏，已疏散' },
   });
@@ -91,17 +98,17 @@ describe('Outbox: confirmed actions whose server data came first', () => {
     const entry = verify();
     applyServerPage([verifiedOnServer(4)]);
     // Still pending: the local effect is folded over the server's data.
-    expect(alertData()).toMatchObject({ version: 4, verifiedBy: '张敏' });
+    expect(alertData()).toMatchObject({ version: 4, verifiedAt: at });
     const pullBefore = outbox.confirmations;
     outbox.markApplied(entry.mutationId, Date.parse(at));
     // No flicker at the confirmation...
-    expect(alertData()).toMatchObject({ version: 4, verifiedBy: '张敏' });
+    expect(alertData()).toMatchObject({ version: 4, verifiedAt: at });
     // ...a pull that began before the confirmation proves nothing...
     db.transaction(() => outbox.settle(pullBefore))();
-    expect(alertData()).toMatchObject({ verifiedBy: '张敏' });
+    expect(alertData()).toMatchObject({ verifiedAt: at });
     // ...one that began after it and caught up does: the server's version 4 is its latest.
     db.transaction(() => outbox.settle(outbox.confirmations))();
-    expect(alertData()).toMatchObject({ version: 4, verifiedBy: 'op-1' });
+    expect(alertData()).toMatchObject({ version: 4, verifiedAt: recordedAt });
     expect(outbox.basedKeys().size).toBe(0);
   });
 
@@ -110,7 +117,7 @@ describe('Outbox: confirmed actions whose server data came first', () => {
     applyServerPage([verifiedOnServer(4)]);
     outbox.markApplied(entry.mutationId, Date.parse(at));
     applyServerPage([{ ...verifiedOnServer(5), status: 'dispatched' }]);
-    expect(alertData()).toMatchObject({ version: 5, verifiedBy: 'op-1', status: 'dispatched' });
+    expect(alertData()).toMatchObject({ version: 5, verifiedAt: recordedAt, status: 'dispatched' });
     expect(outbox.basedKeys().size).toBe(0);
   });
 
@@ -119,9 +126,9 @@ describe('Outbox: confirmed actions whose server data came first', () => {
     applyServerPage([verifiedOnServer(4)]);
     outbox = new Outbox(db);
     outbox.markApplied(entry.mutationId, Date.parse(at));
-    expect(alertData()).toMatchObject({ verifiedBy: '张敏' });
+    expect(alertData()).toMatchObject({ verifiedAt: at });
     db.transaction(() => outbox.settle(outbox.confirmations))();
-    expect(alertData()).toMatchObject({ version: 4, verifiedBy: 'op-1' });
+    expect(alertData()).toMatchObject({ version: 4, verifiedAt: recordedAt });
   });
 
   it('after a restart between the confirmation and the settling pull, settles at the next pull', () => {
@@ -130,7 +137,7 @@ describe('Outbox: confirmed actions whose server data came first', () => {
     outbox.markApplied(entry.mutationId, Date.parse(at));
     outbox = new Outbox(db);
     db.transaction(() => outbox.settle(outbox.confirmations))();
-    expect(alertData()).toMatchObject({ version: 4, verifiedBy: 'op-1' });
+    expect(alertData()).toMatchObject({ version: 4, verifiedAt: recordedAt });
     expect(outbox.basedKeys().size).toBe(0);
   });
 
@@ -154,8 +161,8 @@ describe('Outbox: confirmed actions whose server data came first', () => {
     outbox.markApplied(entry.mutationId, Date.parse(at));
     expect(outbox.basedKeys().size).toBe(0);
     db.transaction(() => outbox.settle(outbox.confirmations))();
-    expect(alertData()).toMatchObject({ version: 3, verifiedBy: '张敏' });
+    expect(alertData()).toMatchObject({ version: 3, verifiedAt: at });
     applyServerPage([verifiedOnServer(4)]);
-    expect(alertData()).toMatchObject({ version: 4, verifiedBy: 'op-1' });
+    expect(alertData()).toMatchObject({ version: 4, verifiedAt: recordedAt });
   });
 });

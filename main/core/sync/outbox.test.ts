@@ -79,7 +79,8 @@ describe('Outbox', () => {
     const entry = verify();
     expect(entry).toMatchObject({ name: 'verifyAlert', state: 'pending', operatorId: 'op-1', createdAt: at });
     expect(outbox.counts()).toEqual({ pending: 1, rejected: 0 });
-    expect(alertRow()).toMatchObject({ verified_at: Date.parse(at), data: { verifiedBy: '张敏' } });
+    // By the operator's id, as the platform records it (openapi.yaml, Alert.verifiedBy).
+    expect(alertRow()).toMatchObject({ verified_at: Date.parse(at), data: { verifiedBy: 'op-1' } });
     expect(db.prepare("SELECT count(*) AS n FROM audit WHERE action = 'action.verifyAlert'").get()).toEqual({
       n: 1,
     });
@@ -139,7 +140,7 @@ describe('Outbox', () => {
       alertDocument({
         version: 5,
         verifiedAt: at,
-        verifiedBy: '张敏',
+        verifiedBy: 'op-1',
         verification: { significant: true, assessment: 'server' },
       }),
     ]);
