@@ -242,6 +242,9 @@ export interface ItemRef {
   id: string;
 }
 
+/** The key of an item's queue row (QueueRow.key). */
+export const itemKey = (item: ItemRef): string => `${item.entity}:${item.id}`;
+
 /** One required element of an alert (要素信息) and whether it is missing or malformed. */
 export interface AlertElement {
   key: string;

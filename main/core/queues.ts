@@ -13,6 +13,7 @@
 import type Database from 'better-sqlite3';
 import {
   queueTextColumns,
+  itemKey,
   type ItemRef,
   type QueueCodeMatch,
   type QueueColumn,
@@ -416,7 +417,7 @@ const iso = (ms: number | null | undefined): string | null =>
 
 function toRow(raw: RawRow): QueueRow {
   return {
-    key: `${raw.entity}:${raw.id}`,
+    key: itemKey(raw),
     entity: raw.entity,
     id: raw.id,
     level: raw.level,

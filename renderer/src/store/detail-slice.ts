@@ -1,10 +1,11 @@
-import type {
-  BridgeError,
-  ItemDetail,
-  ItemRef,
-  QueueCountsSnapshot,
-  ReadingSeries,
-  ShellStatus,
+import {
+  itemKey,
+  type BridgeError,
+  type ItemDetail,
+  type ItemRef,
+  type QueueCountsSnapshot,
+  type ReadingSeries,
+  type ShellStatus,
 } from '../../../preload/contract';
 import type { SliceCreator } from './app-store';
 
@@ -50,8 +51,6 @@ export function shouldRefetchReadings(
   return readings !== null && readings.source !== 'central' && connection === 'online';
 }
 
-const keyOf = (ref: ItemRef): string => `${ref.entity}:${ref.id}`;
-
 /** The slice's data with no item open: at start and when the detail closes. */
 const noDetail = {
   detailKey: null,
@@ -77,7 +76,7 @@ export const createDetailSlice: SliceCreator<DetailSlice> =
       set({ detailLoading: true });
       const result = await bridge.getItemDetail(ref);
       // An answer for an item the pane no longer shows, or overtaken by a newer read, is dropped.
-      if (request !== detailRequest || get().detailKey !== keyOf(ref)) return;
+      if (request !== detailRequest || get().detailKey !== itemKey(ref)) return;
       if (!result.ok) {
         set({ detailLoading: false, detailError: result.error });
         return;
@@ -91,7 +90,7 @@ export const createDetailSlice: SliceCreator<DetailSlice> =
       ...noDetail,
 
       loadDetail: async (ref) => {
-        const key = keyOf(ref);
+        const key = itemKey(ref);
         if (get().detailKey !== key) {
           set({
             detailKey: key,
@@ -119,7 +118,7 @@ export const createDetailSlice: SliceCreator<DetailSlice> =
             reloadAgain = false;
             const key = get().detailKey;
             const ref = get().detail?.ref;
-            if (key === null || ref === undefined || keyOf(ref) !== key) return;
+            if (key === null || ref === undefined || itemKey(ref) !== key) return;
             await read(ref);
           } while (askedAgain());
         };

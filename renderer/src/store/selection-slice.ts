@@ -1,4 +1,4 @@
-import type { ItemRef, QueueId, QueueRow } from '../../../preload/contract';
+import { itemKey, type ItemRef, type QueueId, type QueueRow } from '../../../preload/contract';
 import { queueViewRequest } from '../queues/queue-request';
 import type { SliceCreator } from './app-store';
 import { valueOrReport } from './notices-slice';
@@ -115,7 +115,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> =
           await showAlone(request.item);
           return;
         }
-        const key = `${request.item.entity}:${request.item.id}`;
+        const key = itemKey(request.item);
         // Already selected, the row will not be selected again: it opens now.
         if (get().selectedRow?.key === key) set({ detailOpen: true });
         else openWhenSelected = key;

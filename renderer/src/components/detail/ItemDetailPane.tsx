@@ -1,11 +1,12 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import type {
-  AlertDetail,
-  DeviceSummary,
-  ItemDetail,
-  PromptSummary,
-  QueueRow,
-  SceneSummary,
+import {
+  itemKey,
+  type AlertDetail,
+  type DeviceSummary,
+  type ItemDetail,
+  type PromptSummary,
+  type QueueRow,
+  type SceneSummary,
 } from '../../../../preload/contract';
 import { detailKey, elementProblemCount, formatRate } from '../../detail/detail-format';
 import { formatDateTime, parseInstant } from '../../format/time';
@@ -418,7 +419,7 @@ export function ItemDetailPane({ row, onClose }: ItemDetailPaneProps) {
   const t = useTranslate();
   const { instant } = useDetailFormat();
   const pane = useRef<HTMLElement>(null);
-  const key = `${row.entity}:${row.id}`;
+  const key = itemKey(row);
   const detail = useAppStore((state) => (state.detailKey === key ? state.detail : null));
   const loading = useAppStore((state) => state.detailLoading);
   const error = useAppStore((state) => state.detailError);
