@@ -544,13 +544,7 @@ describe('query plans', () => {
   });
 
   it("looks an operator's name up by key, and in the outbox only among unfinished actions", () => {
-    const detail = (
-      db.prepare(`EXPLAIN QUERY PLAN ${ITEM_DETAIL_SQL.operatorName}`).all({ id: 'op-1' }) as {
-        detail: string;
-      }[]
-    )
-      .map((row) => row.detail)
-      .join('\n');
+    const detail = plan(ITEM_DETAIL_SQL.operatorName, [{ id: 'op-1' }]);
     expect(detail).toMatch(/SEARCH operator USING (INDEX|PRIMARY KEY)/);
     expect(detail).toMatch(/SEARCH outbox USING INDEX outbox_unfinished/);
     expect(detail).not.toMatch(/SCAN (operator|outbox)\b/);
