@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  BridgeResult,
-  CallArgs,
-  DutyDeskBridge,
-  ItemDetail,
-  ItemRef,
-  QueueRow,
-  QueueRowLocation,
+import {
+  itemKey,
+  type BridgeResult,
+  type CallArgs,
+  type DutyDeskBridge,
+  type ItemDetail,
+  type ItemRef,
+  type QueueRow,
+  type QueueRowLocation,
 } from '../../../preload/contract';
 import { alertRow } from '../queues/test-rows';
 import { createAppStore } from './app-store';
 
 const rowOf = (ref: ItemRef): QueueRow =>
-  alertRow({ key: `${ref.entity}:${ref.id}`, entity: ref.entity, id: ref.id, title: `预警 ${ref.id}` });
+  alertRow({ key: itemKey(ref), entity: ref.entity, id: ref.id, title: `预警 ${ref.id}` });
 
 /** A bridge that answers details at once and records where it was asked to locate rows. */
 function revealBridge(index: number | null) {
