@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startCentral } from '../../central/server';
 import type { ActionRecord, OperatorSummary, ShellStatus } from '../../preload/contract';
-import { CACHE_FILE_NAME, pullingHistory, type Core } from './app-core';
+import { afterPageCommitted, CACHE_FILE_NAME, pullingHistory, type Core } from './app-core';
 import { createTestCore, dispatchValue, eventually, useCoreTestBed } from './testing/core-test-bed';
 
 const bed = useCoreTestBed('dutydesk-core-');
@@ -296,5 +296,21 @@ describe('pullingHistory', () => {
     expect(pullingHistory({ stage: 'initial', openItemsComplete: true })).toBe(true);
     // Live: every page may move a queue (another workstation's claim), counted at the usual pace.
     expect(pullingHistory({ stage: 'live', openItemsComplete: true })).toBe(false);
+  });
+});
+describe('afterPageCommitted', () => {
+  it('runs the rules after a page of the open items or of the live feed, and not after a page of history', () => {
+    expect(afterPageCommitted({ stage: 'initial', openItemsComplete: false })).toEqual({
+      counts: 'soon',
+      rules: true,
+    });
+    expect(afterPageCommitted({ stage: 'initial', openItemsComplete: true })).toEqual({
+      counts: 'duringHistory',
+      rules: false,
+    });
+    expect(afterPageCommitted({ stage: 'live', openItemsComplete: true })).toEqual({
+      counts: 'soon',
+      rules: true,
+    });
   });
 });
