@@ -118,6 +118,8 @@ const samples = [];
 const failures = [];
 let running = true;
 process.once('message', () => { running = false; });
+// The benchmark gone (it failed, or was stopped): nobody is left to report to.
+process.once('disconnect', () => process.exit(0));
 (async () => {
   do {
     const asked = performance.now();
@@ -222,7 +224,7 @@ async function main(): Promise<void> {
   const centralCpuAtStart = cpuSeconds(central.child.pid);
   await call(core, 'signIn', { username: 'zhangmin', password: 'zhangmin-demo' });
 
-  // While the sync runs: a queue page through the bridge every 25 ms from the probe's thread, timed; here, the
+  // While the sync runs: a queue page through the bridge every 25 ms from the probe's process, timed; here, the
   // status every 25 ms and every 10th time a write (an alarm mute, which writes the cache like an operator's
   // action does), which must wait for the sync's write transactions and never fail for them. The core's thread
   // is watched for how long it keeps the event loop from turning.
