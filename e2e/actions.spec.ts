@@ -11,8 +11,8 @@ import {
   type CentralProcess,
 } from './central';
 import { expect, test, type ServedApp } from './fixtures';
-import { selectRowByKeyboard, signInByKeyboard } from './keyboard-helpers';
-import { callBridge, saveScreenshot, watchPageErrors } from './page-helpers';
+import { queueRow, selectRowByKeyboard, signInByKeyboard } from './keyboard-helpers';
+import { callBridge, holdBridgeReplies, saveScreenshot, watchPageErrors } from './page-helpers';
 
 // The operator's actions, by keyboard only, against a reference central server of its own (its admin API
 // raises red alerts and injects faults; a second operator acts on it directly, as another workstation would).
@@ -80,17 +80,32 @@ test('a red alert is verified by keyboard: pending at once, applied on the platf
   await observer.catchUp();
   const alert = await raiseAlert(central, { level: 'red' });
   await signInByKeyboard(page, app);
+  const alertRow = queueRow(page, `alert:${alert.id}`);
   await selectRowByKeyboard(page, `alert:${alert.id}`);
+  // The new alert is the newest unverified one: the rows after it are verified, and it moves among them.
+  const alertIndex = await alertRow.getAttribute('row-index');
+  const nextRowId = await page
+    .locator(`.queue-grid .ag-row[row-index="${String(Number(alertIndex) + 1)}"]`)
+    .first()
+    .getAttribute('row-id');
+  expect(nextRowId).not.toBeNull();
 
-  // The platform answers slowly for a while, so that the pending state can be seen.
+  // The platform answers slowly for a while, so that the pending state can be seen. The workstation's own
+  // reply is held back until the grid has shown the verified alert moved (a sync refreshed it meanwhile):
+  // the row that was next when the operator acted is still the one selected afterwards.
   await callAdmin(central, 'PUT', 'faults', { latencyMs: 2_500, operations: ['mutations'] });
+  const heldReply = await holdBridgeReplies(page, (call) => call.name === 'submitAction');
   await page.keyboard.press('v');
   await fillVerifyForm(page, '现场燃气浓度超标，已通知燃气公司到场');
+  await raiseAlert(central, { level: 'orange' });
+  await expect(alertRow).not.toHaveAttribute('row-index', alertIndex ?? '', { timeout: 20_000 });
+  await heldReply.release();
   await expect(page.getByTestId('action-dialog')).toBeHidden();
   await expect(page.getByTestId('action-notice')).toContainText('已记录“核实红色预警”，待中心平台确认');
   await expect(page.getByTestId('status-pending')).toContainText('1');
   // Focus is back in the grid, on the next row.
-  await expect(page.locator('.queue-grid .ag-cell-focus')).toBeVisible();
+  await expect(queueRow(page, nextRowId ?? '')).toHaveClass(/ag-row-selected/);
+  await expect(queueRow(page, nextRowId ?? '').locator('.ag-cell-focus')).toBeFocused();
   await saveScreenshot(page, testInfo, 'actions-verify-pending');
 
   await expect(page.getByTestId('action-notice')).toContainText('中心平台已确认“核实红色预警”', {

@@ -24,6 +24,36 @@ export async function callBridge<T>(
   return result.value;
 }
 
+/** A bridge call as the page sends it over browser mode's HTTP API. */
+export interface BridgeCall {
+  name: unknown;
+  args: unknown;
+}
+
+/**
+ * Holds back the page's bridge replies to the calls `matches` picks (the call itself reaches the core at once)
+ * until `release`, which sends them on and stops holding: a reply made slow, to see what the page does meanwhile.
+ */
+export async function holdBridgeReplies(
+  page: Page,
+  matches: (call: BridgeCall) => boolean,
+): Promise<{ release: () => Promise<void> }> {
+  let releaseHeld!: () => void;
+  const released = new Promise<void>((resolve) => (releaseHeld = resolve));
+  await page.route('**/api/call', async (route) => {
+    if (!matches(route.request().postDataJSON() as BridgeCall)) return route.continue();
+    const response = await route.fetch();
+    await released;
+    return route.fulfill({ response });
+  });
+  return {
+    release: async () => {
+      releaseHeld();
+      await page.unrouteAll({ behavior: 'wait' });
+    },
+  };
+}
+
 /** Collects console errors and uncaught exceptions from the moment it is called. */
 export function watchPageErrors(page: Page): string[] {
   const errors: string[] = [];

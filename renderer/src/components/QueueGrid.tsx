@@ -56,7 +56,7 @@ import { useServerNow } from '../format/use-server-now';
 import type { Translate } from '../i18n/messages';
 import { useTranslate } from '../i18n/use-translate';
 import { columnValueKind, valueText } from '../i18n/value-text';
-import { gridKeyCommand } from '../queues/grid-keys';
+import { gridKeyCommand, rowAfterAction } from '../queues/grid-keys';
 import { emptyQueueView, isFiltered, type QueueView, type TypedColumnFilter } from '../queues/queue-request';
 import { dueIn, elapsedSince, formatSpan } from '../queues/queue-time';
 import { queueViewOf } from '../store/queues-slice';
@@ -427,6 +427,8 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
   const wrapper = useRef<HTMLDivElement>(null);
   const quickFilterInput = useRef<HTMLInputElement>(null);
   const selectedIndex = useRef<number | null>(null);
+  /** The key of the selected row, to find it again after a refresh moved it; null when none is selected. */
+  const selectedKey = useRef<string | null>(null);
   /** The key of the row to select once the next refreshed page arrives (after an action), or null. */
   const followAfterRefresh = useRef<string | null>(null);
   /** The index of a row focused before its page arrived (End), to select once it has; or null. */
@@ -526,6 +528,7 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
 
   useEffect(() => {
     selectedIndex.current = null;
+    selectedKey.current = null;
     onSelect(null);
   }, [queue, onSelect]);
 
@@ -592,16 +595,27 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
   useEffect(() => {
     setGridControl({
       focusSelected: () => focusRow(selectedIndex.current ?? 0),
-      selectNext: () => {
-        const current = selectedIndex.current ?? -1;
-        const last = (total ?? current + 2) - 1;
-        const nextIndex = Math.max(0, Math.min(current + 1, last));
-        // The next row is followed by its key: when the acted row leaves the queue (verified, snoozed...),
-        // the refreshed page moves the next row up into its place, and the selection follows it there.
-        followAfterRefresh.current = api.current?.getDisplayedRowAtIndex(nextIndex)?.data?.key ?? null;
-        focusRow(nextIndex);
+      rowAfterAction: () => {
+        const grid = api.current;
+        if (!grid) return null;
+        // Where the selected row stands now: a refresh since it was selected may have moved it.
+        const selected = selectedKey.current === null ? undefined : grid.getRowNode(selectedKey.current);
+        const index = rowAfterAction(selected?.rowIndex ?? selectedIndex.current, total);
+        if (index === null) return null;
+        return { index, key: grid.getDisplayedRowAtIndex(index)?.data?.key ?? null };
       },
-      refresh: () => api.current?.refreshInfiniteCache(),
+      refreshAndSelect: (mark) => {
+        const grid = api.current;
+        if (!grid) return;
+        // The row is followed by its key: when the acted row leaves the queue or moves (verified, snoozed...),
+        // the refreshed page moves the next row into another place, and the selection follows it there.
+        followAfterRefresh.current = mark?.key ?? null;
+        if (mark !== null) {
+          const standing = mark.key === null ? null : (grid.getRowNode(mark.key)?.rowIndex ?? null);
+          focusRow(standing ?? mark.index);
+        }
+        grid.refreshInfiniteCache();
+      },
     });
     return () => setGridControl(null);
   }, [setGridControl, focusRow, total]);
@@ -653,7 +667,7 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
 
   // Once a page arrives: a row focused while its page was loading (End) is selected now, since ag-grid
   // refuses to select a row still loading; after a refresh the selection follows the row that was next
-  // (see selectNext).
+  // (see refreshAndSelect).
   const onModelUpdated = useCallback(
     (event: ModelUpdatedEvent<QueueRow>) => {
       const pending = selectWhenLoaded.current;
@@ -663,6 +677,7 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
         if (pending !== selectedIndex.current) selectWhenLoaded.current = null;
         else if (node?.data) {
           selectWhenLoaded.current = null;
+          selectedKey.current = node.data.key;
           node.setSelected(true, true);
           onSelect(node.data);
         }
@@ -683,6 +698,7 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
       selectedIndex.current = event.rowIndex;
       const node = event.api.getDisplayedRowAtIndex(event.rowIndex);
       selectWhenLoaded.current = node && !node.data ? event.rowIndex : null;
+      selectedKey.current = node?.data?.key ?? null;
       if (node?.data) node.setSelected(true, true);
       onSelect(node?.data ?? null);
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridKeyCommand } from './grid-keys';
+import { gridKeyCommand, rowAfterAction } from './grid-keys';
 
 describe('gridKeyCommand', () => {
   it('moves down with j and ArrowDown', () => {
@@ -45,5 +45,34 @@ describe('gridKeyCommand', () => {
   it('ignores other keys', () => {
     expect(gridKeyCommand('x', 2, 10)).toBeNull();
     expect(gridKeyCommand('5', 2, 10)).toBeNull();
+  });
+});
+
+describe('rowAfterAction', () => {
+  it('selects the next row', () => {
+    expect(rowAfterAction(3, 10)).toBe(4);
+    expect(rowAfterAction(0, 2)).toBe(1);
+  });
+
+  it('selects the row before when the acted row was the last', () => {
+    expect(rowAfterAction(9, 10)).toBe(8);
+  });
+
+  it('keeps the only row, and selects nothing in an empty grid', () => {
+    expect(rowAfterAction(0, 1)).toBe(0);
+    expect(rowAfterAction(null, 0)).toBeNull();
+    expect(rowAfterAction(4, 0)).toBeNull();
+  });
+
+  it('starts at the first row when none was selected', () => {
+    expect(rowAfterAction(null, 10)).toBe(0);
+  });
+
+  it('moves on when the row count is not known yet', () => {
+    expect(rowAfterAction(7, null)).toBe(8);
+  });
+
+  it('falls back to the last row when the count fell below the acted row', () => {
+    expect(rowAfterAction(12, 10)).toBe(9);
   });
 });

@@ -34,3 +34,17 @@ export function gridKeyCommand(key: string, current: number | null, rowCount: nu
   target = Math.min(Math.max(target, 0), last);
   return target === current ? null : { kind: 'move', rowIndex: target };
 }
+
+/**
+ * The row to select once an action has been taken on row `acted` (null: none selected) of a grid of `rowCount`
+ * rows (null: not known yet): the next one, or the one before when it was the last; the row itself when it is
+ * the only one, or null in an empty grid. The first row when none was selected.
+ */
+export function rowAfterAction(acted: number | null, rowCount: number | null): number | null {
+  if (rowCount === 0) return null;
+  if (acted === null) return 0;
+  if (rowCount === null || acted + 1 < rowCount) return acted + 1;
+  // The count may have fallen since the row was selected: the last row stands for one now gone.
+  if (acted >= rowCount) return rowCount - 1;
+  return Math.max(0, acted - 1);
+}

@@ -9,6 +9,7 @@ import type {
 import { newDraft, retryDraft, type ActionDraft } from '../components/actions/action-model';
 import { alertRow } from '../queues/test-rows';
 import { createAppStore, type AppStore } from './app-store';
+import type { RowMark } from './selection-slice';
 
 const NOW = Date.parse('2025-07-10T02:00:00.000Z');
 const ok = <T>(value: T): BridgeResult<T> => ({ ok: true, value });
@@ -54,11 +55,14 @@ const record = (overrides: Partial<ActionRecord> = {}): ActionRecord => ({
   ...overrides,
 });
 
+/** The row after the selected one in the grid the store is given. */
+const nextRow: RowMark = { index: 4, key: 'alert:A2' };
+
 function signedInStore(bridge: DutyDeskBridge): {
   store: AppStore;
   grid: {
-    refresh: ReturnType<typeof vi.fn>;
-    selectNext: ReturnType<typeof vi.fn>;
+    rowAfterAction: ReturnType<typeof vi.fn<() => RowMark | null>>;
+    refreshAndSelect: ReturnType<typeof vi.fn<(mark: RowMark | null) => void>>;
     focusSelected: ReturnType<typeof vi.fn>;
   };
 } {
@@ -69,7 +73,11 @@ function signedInStore(bridge: DutyDeskBridge): {
     pendingActions: 0,
     rejectedActions: 0,
   } as ShellStatus);
-  const grid = { refresh: vi.fn(), selectNext: vi.fn(), focusSelected: vi.fn() };
+  const grid = {
+    rowAfterAction: vi.fn<() => RowMark | null>(() => nextRow),
+    refreshAndSelect: vi.fn<(mark: RowMark | null) => void>(),
+    focusSelected: vi.fn(),
+  };
   store.getState().setGridControl(grid);
   store.getState().selectRow(row);
   return { store, grid };
@@ -103,9 +111,17 @@ describe('submitting an action', () => {
     expect(Object.keys(store.getState().actionProblems)).toEqual(['significant']);
   });
 
-  it('on success closes the form, says it is pending, and selects the next row in the grid', async () => {
-    const { bridge, calls } = fakeBridge({ submitAction: () => ok(record()) });
+  it('on success closes the form, says it is pending, and selects the row that was next when it was sent', async () => {
+    let gridRefreshed = (): void => undefined;
+    const { bridge, calls } = fakeBridge({
+      submitAction: () => {
+        // A sync refreshes the grid before the reply comes: the acted row has moved, another row is after it.
+        gridRefreshed();
+        return ok(record());
+      },
+    });
     const { store, grid } = signedInStore(bridge);
+    gridRefreshed = () => grid.rowAfterAction.mockReturnValue({ index: 4, key: 'alert:A7' });
     store.getState().openActionDraft(verifyDraft(store));
     store.getState().setDraftValue('significant', 'yes');
     store.getState().setDraftValue('assessment', '燃气泄漏');
@@ -121,8 +137,7 @@ describe('submitting an action', () => {
     expect(state.actionNotice).toEqual({ kind: 'queued', action: 'verifyAlert', subject: 'alert:A1' });
     expect(state.trackedAction?.mutationId).toBe('m-1');
     await flush();
-    expect(grid.refresh).toHaveBeenCalledOnce();
-    expect(grid.selectNext).toHaveBeenCalledOnce();
+    expect(grid.refreshAndSelect.mock.calls).toEqual([[nextRow]]);
   });
 
   it('on a refusal keeps the form with everything typed, and the reason', async () => {
@@ -137,7 +152,7 @@ describe('submitting an action', () => {
     expect(state.actionFailure).toEqual({ code: 'ACTION_REFUSED', message: 'assessment: too long' });
     expect(state.actionSubmitting).toBe(false);
     await flush();
-    expect(grid.selectNext).not.toHaveBeenCalled();
+    expect(grid.refreshAndSelect).not.toHaveBeenCalled();
   });
 
   it('a form-less action (claim) that fails says so on the notice line', async () => {
@@ -239,7 +254,7 @@ describe('the pending and rejected panel', () => {
     expect(state.unfinishedActions?.map((action) => action.mutationId)).toEqual(['m-9']);
     expect(state.actionNotice).toMatchObject({ kind: 'retried', action: 'verifyAlert' });
     // Back to the panel, not to the grid.
-    expect(grid.selectNext).not.toHaveBeenCalled();
+    expect(grid.refreshAndSelect).not.toHaveBeenCalled();
   });
 
   it('cancelling the retry form returns to the panel with nothing sent', async () => {
@@ -368,7 +383,7 @@ describe('snooze and dismiss (this workstation only)', () => {
       untilMs: Date.parse('2025-07-10T04:00:00.000Z'),
     });
     await flush();
-    expect(grid.selectNext).toHaveBeenCalledOnce();
+    expect(grid.refreshAndSelect.mock.calls).toEqual([[nextRow]]);
   });
 
   it('a refused snooze keeps the form and the reason', async () => {

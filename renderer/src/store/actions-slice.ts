@@ -19,6 +19,7 @@ import {
 import { usableTimeZone } from '../format/time';
 import type { AppState, SliceCreator } from './app-store';
 import { currentServerTime } from './status-slice';
+import type { RowMark } from './selection-slice';
 
 /** The short line that tells the operator what became of their last action. */
 export type ActionNotice =
@@ -74,12 +75,12 @@ export interface ActionsSlice {
   dismissActionNotice: () => void;
 }
 
-/** After the dialog has gone: the next row is selected and the keyboard is back in the grid. */
-function returnToGrid(state: AppState): void {
-  setTimeout(() => {
-    state.gridControl?.refresh();
-    state.gridControl?.selectNext();
-  }, 0);
+/**
+ * After the dialog has gone: the row that was next when the action was sent is selected, wherever the refreshed
+ * rows put it, and the keyboard is back in the grid.
+ */
+function returnToGrid(state: AppState, next: RowMark | null): void {
+  setTimeout(() => state.gridControl?.refreshAndSelect(next), 0);
 }
 
 export const createActionsSlice: SliceCreator<ActionsSlice> =
@@ -94,7 +95,11 @@ export const createActionsSlice: SliceCreator<ActionsSlice> =
       return null;
     };
 
-    const afterAccepted = (draft: ActionDraft, record: ActionRecord | null): void => {
+    /**
+     * `next` is the row to select afterwards, read when the action was sent: by the time the reply comes a sync
+     * may have refreshed the rows, and the acted row moved away (verified rows sort after the others).
+     */
+    const afterAccepted = (draft: ActionDraft, record: ActionRecord | null, next: RowMark | null): void => {
       const returning = get().returnToPanel;
       // The detail read before the action says what the action just changed (a verified alert read as
       // unverified would refuse m when the operator comes straight back to it): it is dropped, with any read
@@ -122,7 +127,7 @@ export const createActionsSlice: SliceCreator<ActionsSlice> =
       // The platform may have answered before this reply came back (its status event is then already past).
       if (record) void get().followTrackedAction();
       if (returning) void get().loadUnfinishedActions();
-      else returnToGrid(get());
+      else returnToGrid(get(), next);
     };
 
     return {
@@ -198,6 +203,7 @@ export const createActionsSlice: SliceCreator<ActionsSlice> =
           return false;
         }
         const submission = buildSubmission(draft, env.timeZone);
+        const next = get().gridControl?.rowAfterAction() ?? null;
         set({ actionSubmitting: true, actionFailure: null });
         try {
           switch (submission.call) {
@@ -214,7 +220,7 @@ export const createActionsSlice: SliceCreator<ActionsSlice> =
                   set({ actionNotice: { kind: 'failed', error: result.error }, actionFailure: null });
                 return false;
               }
-              afterAccepted(draft, record);
+              afterAccepted(draft, record, next);
               return true;
             }
             case 'snoozeWorkPrompt': {
@@ -223,7 +229,7 @@ export const createActionsSlice: SliceCreator<ActionsSlice> =
                 set({ actionFailure: result.error });
                 return false;
               }
-              afterAccepted(draft, null);
+              afterAccepted(draft, null, next);
               set({
                 actionNotice: {
                   kind: 'snoozed',
@@ -239,7 +245,7 @@ export const createActionsSlice: SliceCreator<ActionsSlice> =
                 set({ actionFailure: result.error });
                 return false;
               }
-              afterAccepted(draft, null);
+              afterAccepted(draft, null, next);
               set({ actionNotice: { kind: 'dismissed', subject: draft.subjectLabel } });
               return true;
             }

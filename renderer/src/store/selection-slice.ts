@@ -8,10 +8,22 @@ import { queueViewOf } from './queues-slice';
 export interface GridControl {
   /** Puts keyboard focus back on the selected row (or the first). */
   focusSelected: () => void;
-  /** Selects the row after the selected one (the one before when it was the last); keeps focus in the grid. */
-  selectNext: () => void;
-  /** Re-reads the visible pages from the cache (after an action changed them). */
-  refresh: () => void;
+  /**
+   * The row to select once the selected row has been acted on (the next one, the one before when it was the
+   * last), as the grid shows it now; null when the grid has no rows.
+   */
+  rowAfterAction: () => RowMark | null;
+  /**
+   * Re-reads the visible pages from the cache (the action changed them) and selects `mark`'s row wherever it
+   * stands in them; keeps focus in the grid.
+   */
+  refreshAndSelect: (mark: RowMark | null) => void;
+}
+
+/** A row of the grid as it stood: its index, and its key to find it again after the rows moved. */
+export interface RowMark {
+  index: number;
+  key: string | null;
 }
 
 /** An item to show in a queue: that queue's grid selects its row, once it has found it, and opens its detail. */
