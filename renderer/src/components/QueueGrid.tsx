@@ -460,30 +460,36 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
    * each block it asks for. A new data source makes the grid drop its pages and ask for the first one.
    */
   const makeDatasource = useCallback(
-    (forQueue: QueueId, quickFilter: string): IDatasource => ({
-      getRows: (params) => {
-        const pageView: QueueView = {
-          sort: sortFromModel(params.sortModel),
-          filters: filtersFromModel(params.filterModel as FilterModel | null),
-          quickFilter,
-        };
-        const limit = Math.min(params.endRow - params.startRow, 1_000);
-        void loadQueuePage(forQueue, params.startRow, limit, pageView).then((page) => {
-          if (!page) {
-            params.failCallback();
-            return;
-          }
-          // Each page carries the total; the toolbar renders again only when it changed.
-          const filtered = isFiltered(pageView);
-          setCounted((last) =>
-            last?.queue === forQueue && last.total === page.total && last.filtered === filtered
-              ? last
-              : { queue: forQueue, total: page.total, filtered },
-          );
-          params.successCallback(page.rows, page.total);
-        });
-      },
-    }),
+    (forQueue: QueueId, quickFilter: string): IDatasource => {
+      const source: IDatasource = {
+        getRows: (params) => {
+          const pageView: QueueView = {
+            sort: sortFromModel(params.sortModel),
+            filters: filtersFromModel(params.filterModel as FilterModel | null),
+            quickFilter,
+          };
+          const limit = Math.min(params.endRow - params.startRow, 1_000);
+          void loadQueuePage(forQueue, params.startRow, limit, pageView).then((page) => {
+            if (!page) {
+              params.failCallback();
+              return;
+            }
+            // A page of a data source since replaced (another queue, another quick filter) says nothing of
+            // what is shown now: the grid drops it, and its total must not stand for the current one.
+            if (api.current?.getGridOption('datasource') !== source) return;
+            // Each page carries the total; the toolbar renders again only when it changed.
+            const filtered = isFiltered(pageView);
+            setCounted((last) =>
+              last?.queue === forQueue && last.total === page.total && last.filtered === filtered
+                ? last
+                : { queue: forQueue, total: page.total, filtered },
+            );
+            params.successCallback(page.rows, page.total);
+          });
+        },
+      };
+      return source;
+    },
     [loadQueuePage],
   );
 
@@ -521,6 +527,11 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
       followAfterRefresh.current = null;
       selectWhenLoaded.current = null;
       grid.clearFocusedCell();
+      // ag-grid keeps rows selected by their id across data sources: the old queue's selection would show
+      // in the new one without being the operator's. And the old queue's total is not this queue's: the
+      // toolbar says "loading", and what waits for the first page (a reveal) waits, until its first page.
+      grid.deselectAll();
+      setCounted(null);
       showQueue(grid, queue, view);
     }
     shown.current = { queue, quickFilter: view.quickFilter };
