@@ -18,13 +18,11 @@ import {
   type SortChangedEvent,
   type ModelUpdatedEvent,
   type ColDef,
-  type FilterModel,
   type GetRowIdFunc,
   type GridApi,
   type GridReadyEvent,
   type RowSelectionOptions,
   type IDatasource,
-  type SortModelItem,
   type ValueFormatterParams,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
@@ -39,15 +37,7 @@ import {
   type KeyboardEvent as ReactKeyboardEvent,
   type RefObject,
 } from 'react';
-import {
-  queueColumns,
-  queueTextColumns,
-  type QueueColumn,
-  type QueueId,
-  type QueueRow,
-  type QueueSort,
-  type QueueTextColumn,
-} from '../../../preload/contract';
+import { type QueueId, type QueueRow, type QueueTextColumn } from '../../../preload/contract';
 import { gridCommands, type GridCommandTarget } from '../commands/navigation-commands';
 import { useCommandRegistry } from '../commands/use-commands';
 import { formatDateTime, parseInstant } from '../format/time';
@@ -57,7 +47,13 @@ import type { Translate } from '../i18n/messages';
 import { useTranslate } from '../i18n/use-translate';
 import { columnValueKind, valueText } from '../i18n/value-text';
 import { gridKeyCommand, rowAfterAction } from '../queues/grid-keys';
-import { emptyQueueView, isFiltered, type QueueView, type TypedColumnFilter } from '../queues/queue-request';
+import {
+  createQueueDatasource,
+  filterModelOf,
+  filtersFromModel,
+  sortFromModel,
+} from '../queues/queue-datasource';
+import { emptyQueueView, isFiltered, type QueueView } from '../queues/queue-request';
 import { dueIn, elapsedSince, formatSpan } from '../queues/queue-time';
 import { queueViewOf } from '../store/queues-slice';
 import { useAppStore } from '../store/store-context';
@@ -295,37 +291,6 @@ function columnDefs(t: Translate, context: GridContext): ColDef<QueueRow>[] {
   ];
 }
 
-const isQueueColumn = (colId: string): colId is QueueColumn =>
-  (queueColumns as readonly string[]).includes(colId);
-const isTextColumn = (colId: string): colId is QueueTextColumn =>
-  (queueTextColumns as readonly string[]).includes(colId);
-
-/** The grid's sort model as the bridge's sort (one column at a time). */
-function sortFromModel(model: readonly SortModelItem[]): QueueSort | null {
-  const first = model[0];
-  return first && isQueueColumn(first.colId) ? { column: first.colId, direction: first.sort } : null;
-}
-
-/** The grid's text filters ('contains') as the bridge's column filters. */
-function filtersFromModel(model: FilterModel | null | undefined): TypedColumnFilter[] {
-  return Object.entries(model ?? {}).flatMap(([colId, filter]): TypedColumnFilter[] => {
-    const text = (filter as { filter?: unknown } | null)?.filter;
-    return isTextColumn(colId) && typeof text === 'string' && text.trim() !== ''
-      ? [{ column: colId, contains: text }]
-      : [];
-  });
-}
-
-function filterModelOf(filters: readonly TypedColumnFilter[]): FilterModel | null {
-  if (filters.length === 0) return null;
-  return Object.fromEntries(
-    filters.map((filter) => [
-      filter.column,
-      { filterType: 'text', type: 'contains', filter: filter.contains },
-    ]),
-  );
-}
-
 interface QuickFilterInputProps {
   initial: string;
   inputRef: RefObject<HTMLInputElement | null>;
@@ -456,40 +421,24 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
   );
 
   /**
-   * A data source for one queue and quick filter; the sort and the column filters come from the grid with
-   * each block it asks for. A new data source makes the grid drop its pages and ask for the first one.
+   * A data source for one queue and quick filter (see createQueueDatasource): each page it answers carries
+   * the total, which the toolbar shows while the source is still the grid's.
    */
   const makeDatasource = useCallback(
-    (forQueue: QueueId, quickFilter: string): IDatasource => {
-      const source: IDatasource = {
-        getRows: (params) => {
-          const pageView: QueueView = {
-            sort: sortFromModel(params.sortModel),
-            filters: filtersFromModel(params.filterModel as FilterModel | null),
-            quickFilter,
-          };
-          const limit = Math.min(params.endRow - params.startRow, 1_000);
-          void loadQueuePage(forQueue, params.startRow, limit, pageView).then((page) => {
-            if (!page) {
-              params.failCallback();
-              return;
-            }
-            // A page of a data source since replaced (another queue, another quick filter) says nothing of
-            // what is shown now: the grid drops it, and its total must not stand for the current one.
-            if (api.current?.getGridOption('datasource') !== source) return;
-            // Each page carries the total; the toolbar renders again only when it changed.
-            const filtered = isFiltered(pageView);
-            setCounted((last) =>
-              last?.queue === forQueue && last.total === page.total && last.filtered === filtered
-                ? last
-                : { queue: forQueue, total: page.total, filtered },
-            );
-            params.successCallback(page.rows, page.total);
-          });
-        },
-      };
-      return source;
-    },
+    (forQueue: QueueId, quickFilter: string): IDatasource =>
+      createQueueDatasource({
+        queue: forQueue,
+        quickFilter,
+        loadPage: loadQueuePage,
+        isShown: (source) => api.current?.getGridOption('datasource') === source,
+        onTotal: (total, filtered) =>
+          // The toolbar renders again only when the total changed.
+          setCounted((last) =>
+            last?.queue === forQueue && last.total === total && last.filtered === filtered
+              ? last
+              : { queue: forQueue, total, filtered },
+          ),
+      }),
     [loadQueuePage],
   );
 
