@@ -33,10 +33,6 @@ export function createWriteGate(buffer = new SharedArrayBuffer(Int32Array.BYTES_
   };
 }
 
-/**
- * The worker's side: resolves once no core write is announced, or after `maxWaitMs` whatever the core
- * does. Resolves at once when the gate is open, which is nearly always.
- */
 /** Atomics.waitAsync (Node 16+), which the ES2023 library the project compiles against does not declare. */
 type WaitAsync = (
   typedArray: Int32Array,
