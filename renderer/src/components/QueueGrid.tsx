@@ -392,8 +392,6 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
   const wrapper = useRef<HTMLDivElement>(null);
   const quickFilterInput = useRef<HTMLInputElement>(null);
   const selectedIndex = useRef<number | null>(null);
-  /** The key of the selected row, to find it again after a refresh moved it; null when none is selected. */
-  const selectedKey = useRef<string | null>(null);
   /** The key of the row to select once the next refreshed page arrives (after an action), or null. */
   const followAfterRefresh = useRef<string | null>(null);
   /** The index of a row focused before its page arrived (End), to select once it has; or null. */
@@ -488,7 +486,6 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
 
   useEffect(() => {
     selectedIndex.current = null;
-    selectedKey.current = null;
     onSelect(null);
   }, [queue, onSelect]);
 
@@ -555,11 +552,11 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
   useEffect(() => {
     setGridControl({
       focusSelected: () => focusRow(selectedIndex.current ?? 0),
-      rowAfterAction: () => {
+      rowAfterAction: (selectedKey) => {
         const grid = api.current;
         if (!grid) return null;
         // Where the selected row stands now: a refresh since it was selected may have moved it.
-        const selected = selectedKey.current === null ? undefined : grid.getRowNode(selectedKey.current);
+        const selected = selectedKey === null ? undefined : grid.getRowNode(selectedKey);
         const index = rowAfterAction(selected?.rowIndex ?? selectedIndex.current, total);
         if (index === null) return null;
         return { index, key: grid.getDisplayedRowAtIndex(index)?.data?.key ?? null };
@@ -637,7 +634,6 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
         if (pending !== selectedIndex.current) selectWhenLoaded.current = null;
         else if (node?.data) {
           selectWhenLoaded.current = null;
-          selectedKey.current = node.data.key;
           node.setSelected(true, true);
           onSelect(node.data);
         }
@@ -658,7 +654,6 @@ export const QueueGrid = memo(function QueueGrid({ queue }: QueueGridProps) {
       selectedIndex.current = event.rowIndex;
       const node = event.api.getDisplayedRowAtIndex(event.rowIndex);
       selectWhenLoaded.current = node && !node.data ? event.rowIndex : null;
-      selectedKey.current = node?.data?.key ?? null;
       if (node?.data) node.setSelected(true, true);
       onSelect(node?.data ?? null);
     },

@@ -61,7 +61,7 @@ const nextRow: RowMark = { index: 4, key: 'alert:A2' };
 function signedInStore(bridge: DutyDeskBridge): {
   store: AppStore;
   grid: {
-    rowAfterAction: ReturnType<typeof vi.fn<() => RowMark | null>>;
+    rowAfterAction: ReturnType<typeof vi.fn<(selectedKey: string | null) => RowMark | null>>;
     refreshAndSelect: ReturnType<typeof vi.fn<(mark: RowMark | null) => void>>;
     focusSelected: ReturnType<typeof vi.fn>;
   };
@@ -74,7 +74,7 @@ function signedInStore(bridge: DutyDeskBridge): {
     rejectedActions: 0,
   } as ShellStatus);
   const grid = {
-    rowAfterAction: vi.fn<() => RowMark | null>(() => nextRow),
+    rowAfterAction: vi.fn<(selectedKey: string | null) => RowMark | null>(() => nextRow),
     refreshAndSelect: vi.fn<(mark: RowMark | null) => void>(),
     focusSelected: vi.fn(),
   };

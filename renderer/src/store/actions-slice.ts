@@ -203,7 +203,7 @@ export const createActionsSlice: SliceCreator<ActionsSlice> =
           return false;
         }
         const submission = buildSubmission(draft, env.timeZone);
-        const next = get().gridControl?.rowAfterAction() ?? null;
+        const next = get().gridControl?.rowAfterAction(get().selectedRow?.key ?? null) ?? null;
         set({ actionSubmitting: true, actionFailure: null });
         try {
           switch (submission.call) {

@@ -9,10 +9,10 @@ export interface GridControl {
   /** Puts keyboard focus back on the selected row (or the first). */
   focusSelected: () => void;
   /**
-   * The row to select once the selected row has been acted on (the next one, the one before when it was the
-   * last), as the grid shows it now; null when the grid has no rows.
+   * The row to select once the selected row (its key: the store's selectedRow) has been acted on (the next one,
+   * the one before when it was the last), as the grid shows it now; null when the grid has no rows.
    */
-  rowAfterAction: () => RowMark | null;
+  rowAfterAction: (selectedKey: string | null) => RowMark | null;
   /**
    * Re-reads the visible pages from the cache (the action changed them) and selects `mark`'s row wherever it
    * stands in them; keeps focus in the grid.
