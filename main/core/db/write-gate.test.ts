@@ -4,9 +4,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWriteGate, gateTransactions, waitForCoreWrites } from './write-gate';
+import { beginPageWrite, createWriteGate, gateTransactions } from './write-gate';
 
+/** The core's announced writes (slot 0) and whether the worker writes a page (slot 1). */
 const held = (buffer: SharedArrayBuffer): number => Atomics.load(new Int32Array(buffer), 0);
+const pageBeingWritten = (buffer: SharedArrayBuffer): boolean =>
+  Atomics.load(new Int32Array(buffer), 1) === 1;
 const dirs: string[] = [];
 
 afterEach(() => {
@@ -59,10 +62,14 @@ describe('the write gate', () => {
     db.close();
   });
 
-  it('lets the worker go at once when no core write is announced', async () => {
+  it('lets the worker begin a page at once when no core write is announced, and marks the page', async () => {
+    const gate = createWriteGate();
     const started = performance.now();
-    await waitForCoreWrites(createWriteGate().buffer);
+    const endPage = await beginPageWrite(gate.buffer);
     expect(performance.now() - started).toBeLessThan(1_000);
+    expect(pageBeingWritten(gate.buffer)).toBe(true);
+    endPage();
+    expect(pageBeingWritten(gate.buffer)).toBe(false);
   });
 
   it('makes the worker wait until the core’s write, on another thread, is done', async () => {
@@ -80,10 +87,12 @@ describe('the write gate', () => {
     );
     await new Promise((resolve) => core.once('message', resolve));
     const started = performance.now();
-    await waitForCoreWrites(gate.buffer);
+    const endPage = await beginPageWrite(gate.buffer);
     const waited = performance.now() - started;
     expect(held(gate.buffer)).toBe(0);
+    expect(pageBeingWritten(gate.buffer)).toBe(true);
     expect(waited).toBeGreaterThan(150);
+    endPage();
     await core.terminate();
   });
 
@@ -91,9 +100,96 @@ describe('the write gate', () => {
     const gate = createWriteGate();
     Atomics.add(new Int32Array(gate.buffer), 0, 1);
     const started = performance.now();
-    await waitForCoreWrites(gate.buffer, 100);
+    await beginPageWrite(gate.buffer, 100);
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(95);
     expect(waited).toBeLessThan(1_000);
+    expect(pageBeingWritten(gate.buffer)).toBe(true);
+  });
+
+  it('lets a core write wait for the page being written, on another thread, without blocking its own', async () => {
+    const gate = createWriteGate();
+    // The worker writes a page for 300 ms.
+    const worker = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+       const slots = new Int32Array(workerData);
+       Atomics.store(slots, 1, 1);
+       parentPort.postMessage('writing');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       Atomics.store(slots, 1, 0);
+       Atomics.notify(slots, 1);`,
+      { eval: true, workerData: gate.buffer },
+    );
+    await new Promise((resolve) => worker.once('message', resolve));
+    const started = performance.now();
+    const timerFiredAfter: number[] = [];
+    setTimeout(() => timerFiredAfter.push(performance.now() - started), 20);
+    const result = await gate.whenWorkerIdle(() => ({
+      ranAfter: performance.now() - started,
+      pageBeingWritten: pageBeingWritten(gate.buffer),
+      held: held(gate.buffer),
+    }));
+    expect(result.ranAfter).toBeGreaterThan(150);
+    expect(result.pageBeingWritten).toBe(false);
+    // Announced while it ran (so no page began), released after.
+    expect(result.held).toBe(1);
+    expect(held(gate.buffer)).toBe(0);
+    // The thread went on serving its event loop meanwhile.
+    expect(timerFiredAfter).toHaveLength(1);
+    expect(timerFiredAfter[0]).toBeLessThan(result.ranAfter);
+    await worker.terminate();
+  });
+
+  it('lets a core write that waits for a page go before the next page', async () => {
+    const gate = createWriteGate();
+    const order: string[] = [];
+    const endFirstPage = await beginPageWrite(gate.buffer);
+    const coreWrite = gate.whenWorkerIdle(() => order.push('core write'));
+    // The worker finishes its page and at once begins the next: the core's write, waiting since, goes first.
+    endFirstPage();
+    const nextPage = beginPageWrite(gate.buffer).then((endPage) => {
+      order.push('next page');
+      endPage();
+    });
+    await Promise.all([coreWrite, nextPage]);
+    expect(order).toEqual(['core write', 'next page']);
+  });
+
+  it('runs core writes that wait in the order they were asked for, a failed one not stopping the next', async () => {
+    const gate = createWriteGate();
+    const order: string[] = [];
+    const endPage = await beginPageWrite(gate.buffer);
+    const first = gate.whenWorkerIdle(() => order.push('first'));
+    const failing = gate.whenWorkerIdle(() => {
+      throw new Error('refused');
+    });
+    endPage();
+    // Asked for once the page ended: the gate is open, yet it waits for those asked for before it.
+    const third = gate.whenWorkerIdle(() => order.push('third'));
+    await expect(failing).rejects.toThrow('refused');
+    await Promise.all([first, third]);
+    expect(order).toEqual(['first', 'third']);
+    expect(held(gate.buffer)).toBe(0);
+  });
+
+  it('runs a core write after its bound when a page never ends (a worker that died mid-page)', async () => {
+    const gate = createWriteGate();
+    await beginPageWrite(gate.buffer);
+    const started = performance.now();
+    await gate.whenWorkerIdle(() => undefined, 100);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(95);
+    expect(waited).toBeLessThan(1_000);
+    expect(held(gate.buffer)).toBe(0);
+  });
+
+  it('releases the gate when a core write that waited throws', async () => {
+    const gate = createWriteGate();
+    await expect(
+      gate.whenWorkerIdle(() => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(held(gate.buffer)).toBe(0);
   });
 });

@@ -8,27 +8,63 @@
  * a counter shared with the worker (a SharedArrayBuffer), and the worker lets the core go first before it
  * begins its next page; the core then waits at most for the page being written. The worker waits a
  * bounded time, so a core that stalled while holding the gate cannot stop the sync.
+ *
+ * The worker also says, in a second slot, while it writes a page. A core write that can wait (the rules'
+ * ticks) waits for that page without blocking its thread (`whenWorkerIdle`), so the bridge goes on
+ * answering meanwhile, instead of sleeping in SQLite's busy handler, whose sleeps (up to 100 ms) also
+ * overshoot the page's end. Each side stores its own slot before it loads the other's, with sequentially
+ * consistent atomics (Dekker's order): they cannot both miss each other and write at once.
  */
 import type Database from 'better-sqlite3';
+
+/** Slots of the shared buffer. */
+const CORE_WRITERS = 0;
+const WORKER_WRITING = 1;
+const SLOTS = 2;
+/** The size of the shared buffer. */
+export const WRITE_GATE_BYTES = SLOTS * Int32Array.BYTES_PER_ELEMENT;
 
 export interface WriteGate {
   /** Shared with the sync worker (workerData). */
   readonly buffer: SharedArrayBuffer;
   /** Runs `work` (synchronous) with the gate held. Nests. */
   during<T>(work: () => T): T;
+  /**
+   * Announces a write, waits without blocking the thread until the worker is between pages (at most
+   * `maxWaitMs`: a worker that died mid-page cannot stop the core), then runs `work` with the gate held.
+   * Such writes run in the order they were asked for (an operator's actions reach the outbox in order), and
+   * all of them before the worker's next page.
+   */
+  whenWorkerIdle<T>(work: () => T, maxWaitMs?: number): Promise<T>;
 }
 
-export function createWriteGate(buffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)): WriteGate {
-  const writers = new Int32Array(buffer);
+export function createWriteGate(): WriteGate {
+  const buffer = new SharedArrayBuffer(WRITE_GATE_BYTES);
+  const slots = new Int32Array(buffer);
+  const release = (): void => {
+    if (Atomics.sub(slots, CORE_WRITERS, 1) === 1) Atomics.notify(slots, CORE_WRITERS);
+  };
+  /** The last write asked for through whenWorkerIdle, settled or not: the next one waits for it. */
+  let lastWaiting: Promise<unknown> = Promise.resolve();
   return {
     buffer,
     during(work) {
-      Atomics.add(writers, 0, 1);
+      Atomics.add(slots, CORE_WRITERS, 1);
       try {
         return work();
       } finally {
-        if (Atomics.sub(writers, 0, 1) === 1) Atomics.notify(writers, 0);
+        release();
       }
+    },
+    whenWorkerIdle(work, maxWaitMs = 2_000) {
+      // Announced at once, so that no page begins while it waits for the writes asked for before it.
+      Atomics.add(slots, CORE_WRITERS, 1);
+      const written = lastWaiting
+        .then(() => waitUntilZero(slots, WORKER_WRITING, maxWaitMs))
+        .then(() => work())
+        .finally(release);
+      lastWaiting = written.catch(() => undefined);
+      return written;
     },
   };
 }
@@ -42,20 +78,40 @@ type WaitAsync = (
 ) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/**
- * The worker's side: resolves once no core write is announced, or after `maxWaitMs` whatever the core
- * does. Resolves at once when the gate is open, which is nearly always.
- */
-export async function waitForCoreWrites(buffer: SharedArrayBuffer, maxWaitMs = 2_000): Promise<void> {
-  const writers = new Int32Array(buffer);
+/** Resolves once `slots[index]` is 0, or after `maxWaitMs`; at once when it is 0 already. */
+async function waitUntilZero(slots: Int32Array, index: number, maxWaitMs: number): Promise<void> {
   const deadline = performance.now() + maxWaitMs;
   for (;;) {
-    const held = Atomics.load(writers, 0);
+    const value = Atomics.load(slots, index);
     const left = deadline - performance.now();
-    if (held === 0 || left <= 0) return;
-    const waiting = waitAsync(writers, 0, held, left);
+    if (value === 0 || left <= 0) return;
+    const waiting = waitAsync(slots, index, value, left);
     if (waiting.async) await waiting.value;
   }
+}
+
+/**
+ * The worker's side around a page: lets the core's announced writes go first (waiting for them at most
+ * `maxWaitMs`; at once when none is announced, which is nearly always), then marks the page as being
+ * written until the returned function is called (in a `finally`).
+ */
+export async function beginPageWrite(buffer: SharedArrayBuffer, maxWaitMs = 2_000): Promise<() => void> {
+  const slots = new Int32Array(buffer);
+  const deadline = performance.now() + maxWaitMs;
+  for (;;) {
+    Atomics.store(slots, WORKER_WRITING, 1);
+    // Past its bound the page goes ahead anyway, and a core write waits for it in SQLite's busy handler.
+    if (Atomics.load(slots, CORE_WRITERS) === 0 || performance.now() >= deadline) break;
+    // A core write was announced first: step back, so that one waiting for the page is not kept waiting.
+    endPageWrite(slots);
+    await waitUntilZero(slots, CORE_WRITERS, deadline - performance.now());
+  }
+  return () => endPageWrite(slots);
+}
+
+function endPageWrite(slots: Int32Array): void {
+  Atomics.store(slots, WORKER_WRITING, 0);
+  Atomics.notify(slots, WORKER_WRITING);
 }
 
 type AnyFunction = (...params: never[]) => unknown;

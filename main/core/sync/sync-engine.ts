@@ -9,7 +9,7 @@ import { CentralClient, CentralError, type RequestOutcome } from './central-clie
 import { CircuitBreaker, DEFAULT_CIRCUIT, type CircuitBreakerOptions } from './circuit-breaker';
 import { readEventStream } from './event-stream';
 import { Outbox } from './outbox';
-import { waitForCoreWrites } from '../db/write-gate';
+import { beginPageWrite } from '../db/write-gate';
 import { createThreadedPageSource } from './page-fetch-thread';
 import { createInlinePageSource, type FetchedPage, type PageSource, type PageStream } from './page-fetcher';
 import { entityNames, PageRejected, type ValidPage } from './wire';
@@ -341,9 +341,16 @@ export class SyncEngine {
           serverMs: fetched.meta.serverTimeMs,
         });
         // The core's writes (an operator's action) go first: pages otherwise follow each other too
-        // closely for its busy handler to find the lock free.
-        if (this.#options.coreWriteGate) await waitForCoreWrites(this.#options.coreWriteGate);
-        this.#commitPage(fetched, since);
+        // closely for its busy handler to find the lock free. And the core is told while the page is
+        // written, so a write of its that can wait does so without blocking its thread.
+        const endPageWrite = this.#options.coreWriteGate
+          ? await beginPageWrite(this.#options.coreWriteGate)
+          : null;
+        try {
+          this.#commitPage(fetched, since);
+        } finally {
+          endPageWrite?.();
+        }
         releasePrepared(fetched.changes);
         this.#notify({
           kind: 'pageCommitted',

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
+import { WRITE_GATE_BYTES } from '../db/write-gate';
 import { createFileLogger } from '../logger';
 import { createInlineSyncHost, type FromSyncWorker, type ToSyncWorker } from './sync-host';
 
@@ -14,7 +15,10 @@ const dataSchema = z.object({
   centralUrl: z.string().min(1),
   pollIntervalMs: z.number().int().positive(),
   pageFetcherScript: z.string().min(1).optional(),
-  writeGateBuffer: z.instanceof(SharedArrayBuffer).optional(),
+  writeGateBuffer: z
+    .instanceof(SharedArrayBuffer)
+    .refine((buffer) => buffer.byteLength === WRITE_GATE_BYTES, `must be ${WRITE_GATE_BYTES} bytes`)
+    .optional(),
 });
 
 function post(message: FromSyncWorker): void {
