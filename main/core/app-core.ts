@@ -547,6 +547,7 @@ export function createCore(options: CoreOptions): Core {
       // The rules run on their own tick and calendar whether or not the network is up.
       rulesSchedule = startRulesSchedule(connected.rules, connected.rulesConfig, {
         logger,
+        whenWritable: (step) => writeGate.whenWorkerIdle(step),
         onTick: () => {
           events.emit('queueCounts', countsSnapshot());
           // A mute that ran out ends here for every window, without anyone acting.

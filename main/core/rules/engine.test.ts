@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../clock';
 import { silentLogger } from '../logger';
 import { shippedRulesConfig, type RuleId, type RulesConfig } from './config';
-import { createRulesEngine, type RulesEngine } from './engine';
+import { createRulesEngine, type RulesEngine, type TickReport } from './engine';
 import type { WorkPromptRecord } from './prompt-store';
 import {
   GOOD_GAS_ELEMENTS,
@@ -760,7 +760,7 @@ describe('consistency under failure and load', () => {
     expect(engine.getPrompt(id)).toMatchObject({ state: 'resolved', resolution: '已落实处置人员' });
   });
 
-  it('a tick that fails is rolled back whole, and the next one raises each prompt once', () => {
+  it('a tick whose rules step fails rolls that step back whole, and the next one raises each prompt once', () => {
     alert({ id: 'A1', reportedAt: T0 - 2 * HOUR });
     alert({ id: 'A2', reportedAt: T0 - 3 * HOUR });
     cache.db.exec(
@@ -822,6 +822,66 @@ describe('consistency under failure and load', () => {
       ['A2', 'raised'],
     ]);
     expect(open('non-standard').map((p) => p.subject.id)).toEqual(['A2']);
+  });
+
+  it('takes a tick in two steps: the documents, committed on their own, then the rules, which see the sync between', () => {
+    alert({ id: 'A1', reportedAt: T0 - 2 * HOUR, elements: { ...GOOD_GAS_ELEMENTS, contact: null } });
+    clock.set(T0);
+    const run = engine.startTick();
+    expect(run.step()).toBeNull();
+    // The documents step committed its finding (another connection reads it); no prompt is raised yet.
+    const reader = new Database(cache.file, { readonly: true });
+    try {
+      expect(
+        reader.prepare("SELECT subject_id FROM rule_finding WHERE rule = 'non-standard'").pluck().all(),
+      ).toEqual(['A1']);
+    } finally {
+      reader.close();
+    }
+    expect(engine.listPrompts({ scope: 'all', includeSnoozed: true })).toEqual([]);
+    // The sync worker commits between the steps, from its own connection: the rules step, a moment later, sees it.
+    const worker = new Database(cache.file);
+    try {
+      upsertAlert(worker, { id: 'A2', reportedAt: T0 - 3 * HOUR });
+    } finally {
+      worker.close();
+    }
+    clock.set(T0 + 50);
+    const report = run.step();
+    // Three documents: A1, and the background scene and device.
+    expect(report).toMatchObject({ at: T0 + 50, dataAsOf: LAST_SYNC, documentsChecked: 3, raised: 3 });
+    expect(open('undispatched').map((p) => p.subject.id)).toEqual(['A1', 'A2']);
+    expect(open('non-standard').map((p) => p.subject.id)).toEqual(['A1']);
+    expect(report?.longestStepMs).toBeGreaterThan(0);
+    expect(report?.longestStepMs).toBeLessThanOrEqual(report?.durationMs ?? 0);
+    expect(() => run.step()).toThrow('this tick is complete');
+  });
+
+  it('in steps with a time slice, takes up work until the slice is over, some at least, and the rest later', () => {
+    for (let i = 0; i < 3; i += 1) {
+      alert({ id: `A${i}`, reportedAt: T0 - 2 * HOUR, elements: { ...GOOD_GAS_ELEMENTS, contact: null } });
+    }
+    clock.set(T0);
+    const tickSliced = (): TickReport => {
+      // A slice of 0 ms is over as soon as one document is checked, or one prompt raised.
+      const run = engine.startTick({ sliceMs: 0 });
+      for (;;) {
+        const report = run.step();
+        if (report) return report;
+      }
+    };
+    const first = tickSliced();
+    expect(first).toMatchObject({ documentsChecked: 1, raised: 1, backlog: true });
+    const reports = [first];
+    while (reports.at(-1)?.backlog && reports.length < 20) reports.push(tickSliced());
+    expect(reports.every((report) => report.documentsChecked <= 1 && report.raised <= 1)).toBe(true);
+    expect(reports.at(-1)?.backlog).toBe(false);
+    expect(open('undispatched')).toHaveLength(3);
+    expect(open('non-standard')).toHaveLength(3);
+    // Taken at once, a tick has no slice: whatever the budget allows.
+    alert({ id: 'A3', reportedAt: T0 - 2 * HOUR, elements: { ...GOOD_GAS_ELEMENTS, contact: null } });
+    alert({ id: 'A4', reportedAt: T0 - 2 * HOUR, elements: { ...GOOD_GAS_ELEMENTS, contact: null } });
+    expect(engine.tick()).toMatchObject({ documentsChecked: 2, raised: 4, backlog: false });
   });
 
   it('spreads a large backlog over several ticks within its budget, raising each prompt once', () => {

@@ -1,8 +1,8 @@
 /**
  * The work-prompt rules engine: turns the regulation's rules into prompts from the local cache, on the central
  * platform's clock, whether or not the network is up. A tick evaluates every rule (schedule.ts calls it every few
- * seconds; call it too after each sync commit) in one transaction; operators' actions on prompts go through the same
- * object, so every transition is stored and audited in one place.
+ * seconds; call it too after each sync commit) in two transactions, the changed documents and then the rules;
+ * operators' actions on prompts go through the same object, so every transition is stored and audited in one place.
  *
  * A tick reconciles, rule by rule, the subjects whose condition holds now with the rule's open prompts: a new
  * subject (or a later stage, or a new episode) raises a prompt unless one was ever raised for that rule, subject,
@@ -67,7 +67,7 @@ export interface RulesEngineOptions {
 
 export const DEFAULT_FULL_PASS_EVERY_MS = 5 * 60_000;
 
-export const DEFAULT_TICK_BUDGET = { documentsPerTick: 2_000, raisesPerTick: 1_000 } as const;
+export const DEFAULT_TICK_BUDGET = { documentsPerTick: 1_000, raisesPerTick: 500 } as const;
 
 export interface TickReport {
   /** Server-clock instant the tick evaluated at. */
@@ -81,9 +81,34 @@ export interface TickReport {
   /** Prompts issued from here that took the step the platform's record of them took (prompt-follow.ts). */
   followed: number;
   documentsChecked: number;
-  /** Whether work was left for the next tick (documents to check, prompts to raise) because of the budget. */
+  /**
+   * Whether work was left for the next tick (documents to check, prompts to raise) because of the budget or the
+   * steps' time slice.
+   */
   backlog: boolean;
+  /** The time the tick's steps ran, in all. */
   durationMs: number;
+  /** The longest of its steps: how long the tick held the thread at once. */
+  longestStepMs: number;
+}
+
+/**
+ * A tick taken in steps, each its own transaction, so that whoever runs it can let other work (the bridge's
+ * answers) go between them: the documents first, then the rules. The steps see the cache as it stands when
+ * each runs; what changed in between is the next tick's.
+ */
+export interface TickInSteps {
+  /** Runs the next step: the report once the tick is complete, null while steps remain. */
+  step(): TickReport | null;
+}
+
+export interface TickInStepsOptions {
+  /**
+   * How long a step may go on taking up work (documents to check, prompts to raise) before it leaves the rest to
+   * the next tick, as the budget does; it always takes some, so the backlog shrinks however slow the machine.
+   * Without it, only the budget bounds a step.
+   */
+  sliceMs?: number;
 }
 
 /** The queue badges (the bridge's QueueCounts) plus the calendar duties and risk-map anomalies. */
@@ -93,8 +118,10 @@ export type RulesActionError = { code: 'VALIDATION_FAILED' | 'NOT_FOUND' | 'INVA
 export type RulesActionResult<T> = { ok: true; value: T } | { ok: false; error: RulesActionError };
 
 export interface RulesEngine {
-  /** Evaluates every rule now; idempotent. */
+  /** Evaluates every rule now, all its steps at once; idempotent. */
   tick(): TickReport;
+  /** The same tick, a step at a time. */
+  startTick(options?: TickInStepsOptions): TickInSteps;
   /** Counts for the queues as of the last tick (zeros before the first), with live prompt counts. */
   counts(): RulesCounts;
   /** When the data behind the counts was last synced (sync_state.last_success_at), or null. */
@@ -225,6 +252,13 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
 
   const readDataAsOf = (): number | null => sql.dataAsOf.get()?.last_success_at ?? null;
 
+  /** When the running step's time slice ends (performance.now()); never for a tick taken at once. */
+  let sliceEndsAt = Infinity;
+  const sliceOver = (): boolean => sliceEndsAt !== Infinity && performance.now() > sliceEndsAt;
+  /** Whether the tick has raised all it may: its budget, or (having raised some) its time slice. */
+  const overBudget = (report: TickReport): boolean =>
+    report.raised >= raisesPerTick || (report.raised > 0 && sliceOver());
+
   /** Raises, escalates or leaves be the prompt of one subject whose condition holds. */
   function visitor(
     rule: ConditionRule,
@@ -246,15 +280,22 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
       }
       const settledKey = `${subjectId}\u0000${episode}\u0000${stage}`;
       const subject = { entity: rule.subjectEntity, id: subjectId };
-      if (previouslySettled?.has(settledKey) || store.exists(rule.id, subject, episode, stage)) {
+      if (previouslySettled?.has(settledKey)) {
         settled.add(settledKey);
         if (current) current.seenInTick = serial;
         return;
       }
-      if (report.raised >= raisesPerTick) {
-        // Over budget: keep things as they are (the open prompt stays open) and raise it on a later tick.
+      if (overBudget(report)) {
+        // Over budget: keep things as they are (the open prompt stays open) and raise it on a later tick. Checked
+        // before the store is asked: after a large sync, tens of thousands of subjects wait, and looking each one
+        // up on every backlog tick cost more than the raising itself. One that turns out settled is found so then.
         report.backlog = true;
         onDeferred();
+        if (current) current.seenInTick = serial;
+        return;
+      }
+      if (store.exists(rule.id, subject, episode, stage)) {
+        settled.add(settledKey);
         if (current) current.seenInTick = serial;
         return;
       }
@@ -549,7 +590,7 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
         settled.add(settledKey);
         continue;
       }
-      if (report.raised >= raisesPerTick) {
+      if (overBudget(report)) {
         report.backlog = true;
         return false;
       }
@@ -579,12 +620,19 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     return true;
   }
 
-  const tickTransaction = db.transaction((report: TickReport) => {
+  /** Re-checks the documents changed since the last tick (up to the budget): the findings the rules read. */
+  const documentsStep = db.transaction((report: TickReport) => {
     // First, so that a prompt the platform resolved or reopened is in the mirror as it now stands.
-    report.followed = follower.follow(report.at, (rule) => mirror.invalidate(rule));
-    const drained = findings.drain(report.at, documentsPerTick);
+    report.followed = follower.follow(clock.now(), (rule) => mirror.invalidate(rule));
+    const drained = findings.drain(clock.now(), documentsPerTick, sliceOver);
     report.documentsChecked = drained.checked;
     report.backlog = drained.remaining;
+  });
+
+  /** Reconciles every condition rule with its prompts, all on one snapshot of the cache, then the calendar duties. */
+  const rulesStep = db.transaction((report: TickReport) => {
+    report.at = clock.now();
+    report.dataAsOf = readDataAsOf();
     tickSerial += 1;
     tally = new Map();
     const changed = readChangedAlerts();
@@ -594,20 +642,10 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     report.snoozesEnded = store.endSnoozes(report.at);
   });
 
-  function tick(): TickReport {
+  /** Runs one step in its own transaction; on failure, forgets what the tick remembered of it. */
+  function runStep(step: typeof rulesStep, report: TickReport, sliceMs: number | undefined): void {
     const started = performance.now();
-    const report: TickReport = {
-      at: clock.now(),
-      dataAsOf: readDataAsOf(),
-      raised: 0,
-      escalated: 0,
-      resolved: 0,
-      snoozesEnded: 0,
-      followed: 0,
-      documentsChecked: 0,
-      backlog: false,
-      durationMs: 0,
-    };
+    sliceEndsAt = sliceMs === undefined ? Infinity : started + sliceMs;
     // A tick's writes are derived from the cache and the next tick would redo them, so its commit need not wait for
     // the disk as an operator's action must (the cache runs synchronous=FULL for the outbox's sake). In WAL mode,
     // NORMAL still survives a crash of the application; a power cut can lose the last ticks' prompts, which the next
@@ -618,8 +656,8 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     if (relaxed) db.pragma('synchronous = NORMAL');
     try {
       // IMMEDIATE: the sync worker writes the cache from its own connection; taking the write lock up front means
-      // nothing it commits can slip in between what the tick reads (the change logs) and what it writes.
-      tickTransaction.immediate(report);
+      // nothing it commits can slip in between what the step reads (the change logs) and what it writes.
+      step.immediate(report);
     } catch (error) {
       // The transaction rolled back: what the tick remembered of it is void.
       mirror.invalidate();
@@ -629,19 +667,57 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
       ({ calendarEvaluatedAt, calendarPersistedAt } = bookmark);
       throw error;
     } finally {
+      sliceEndsAt = Infinity;
       if (synchronous !== null) db.pragma(`synchronous = ${synchronous}`);
     }
-    report.durationMs = performance.now() - started;
-    if (report.raised + report.escalated + report.resolved + report.followed > 0) {
-      logger.info('rules: work prompts changed', {
-        raised: report.raised,
-        escalated: report.escalated,
-        resolved: report.resolved,
-        followedPlatform: report.followed,
-        dataAsOf: report.dataAsOf,
-      });
+    const took = performance.now() - started;
+    report.durationMs += took;
+    report.longestStepMs = Math.max(report.longestStepMs, took);
+  }
+
+  function startTick(options: TickInStepsOptions = {}): TickInSteps {
+    const report: TickReport = {
+      at: clock.now(),
+      dataAsOf: null,
+      raised: 0,
+      escalated: 0,
+      resolved: 0,
+      snoozesEnded: 0,
+      followed: 0,
+      documentsChecked: 0,
+      backlog: false,
+      durationMs: 0,
+      longestStepMs: 0,
+    };
+    const steps = [documentsStep, rulesStep];
+    let next = 0;
+    return {
+      step() {
+        const step = steps[next];
+        if (step === undefined) throw new Error('rules: this tick is complete');
+        runStep(step, report, options.sliceMs);
+        next += 1;
+        if (next < steps.length) return null;
+        if (report.raised + report.escalated + report.resolved + report.followed > 0) {
+          logger.info('rules: work prompts changed', {
+            raised: report.raised,
+            escalated: report.escalated,
+            resolved: report.resolved,
+            followedPlatform: report.followed,
+            dataAsOf: report.dataAsOf,
+          });
+        }
+        return report;
+      },
+    };
+  }
+
+  function tick(): TickReport {
+    const run = startTick();
+    for (;;) {
+      const report = run.step();
+      if (report) return report;
     }
-    return report;
   }
 
   function counts(): RulesCounts {
@@ -704,6 +780,7 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
 
   return {
     tick,
+    startTick,
     counts,
     dataAsOfMs: readDataAsOf,
     listPrompts: (query = {}) => store.list(query, clock.now()),

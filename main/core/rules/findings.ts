@@ -39,10 +39,10 @@ const FINGERPRINT_KEY = 'findings.configFingerprint';
 
 export interface FindingsProcessor {
   /**
-   * Re-checks up to `limit` queued documents (the rest wait for the next tick); returns how many were checked and
-   * whether any remain. Call inside the tick's transaction.
+   * Re-checks up to `limit` queued documents, or fewer once `enough()` says so (after one at least); the rest wait
+   * for the next tick. Returns how many were checked and whether any remain. Call inside the tick's transaction.
    */
-  drain(nowMs: number, limit: number): { checked: number; remaining: boolean };
+  drain(nowMs: number, limit: number, enough?: () => boolean): { checked: number; remaining: boolean };
 }
 
 interface AlertRow {
@@ -179,18 +179,19 @@ export function createFindingsProcessor(
   }
 
   return {
-    drain(nowMs, limit) {
+    drain(nowMs, limit, enough = () => false) {
       // One more than asked tells whether some remain.
       const queued = statements.queued.all(limit + 1);
-      const remaining = queued.length > limit;
-      if (remaining) queued.pop();
+      let checked = 0;
       for (const { entity, id } of queued) {
+        if (checked === limit || (checked > 0 && enough())) break;
         if (entity === 'alert') checkAlert(id);
         else if (entity === 'device') checkDevice(id, nowMs);
         else if (entity === 'scene') checkScene(id, nowMs);
         statements.dequeue.run(entity, id);
+        checked += 1;
       }
-      return { checked: queued.length, remaining };
+      return { checked, remaining: queued.length > checked };
     },
   };
 }
