@@ -370,6 +370,16 @@ export function createCore(options: CoreOptions): Core {
     }
   };
 
+  /**
+   * A call that writes the cache waits for the sync worker's page being written without holding the core's thread
+   * (the bridge goes on answering reads meanwhile, where SQLite's busy handler would sleep on it), and such calls
+   * write in the order they came (write-gate.ts).
+   */
+  const writesCache =
+    <A extends unknown[], R>(handler: (...args: A) => R) =>
+    (...args: A): Promise<R> =>
+      writeGate.whenWorkerIdle(() => handler(...args));
+
   const handlers: BridgeHandlers = {
     getAppInfo: () => ({
       name: 'DutyDesk',
@@ -407,18 +417,20 @@ export function createCore(options: CoreOptions): Core {
         throw error;
       }
     },
-    signOut: () => {
+    signOut: writesCache(() => {
       signOut(requireConnected().db);
       events.emit('status', status());
       return null;
-    },
+    }),
     // The outbox entry and, for an action on a prompt the rules raised here, the prompt's own step
     // (issued, acknowledged, resolved) in one transaction: see prompt-actions.ts.
-    submitAction: ({ name, args }) =>
+    submitAction: writesCache(({ name, args }) =>
       takeAction((parts, acting) => queueAction(parts, { name, args, ...acting })),
+    ),
     listUnfinishedActions: () => (connected ? connected.outbox.unfinished().map(toActionRecord) : []),
-    retryAction: ({ mutationId, args }) =>
+    retryAction: writesCache(({ mutationId, args }) =>
       takeAction((parts, acting) => retryQueuedAction(parts, { mutationId, args, ...acting })),
+    ),
     getQueuePage: ({ queue, offset, limit, ...view }) => {
       if (connected === null) return { rows: [], total: 0, dataAsOf: null };
       const now = clock.now();
@@ -456,7 +468,7 @@ export function createCore(options: CoreOptions): Core {
       }
     },
     // Snooze and dismiss stay on this workstation (the platform has neither): see prompt-actions.ts.
-    snoozeWorkPrompt: (input) => {
+    snoozeWorkPrompt: writesCache((input) => {
       const parts = requireConnected();
       const operator = requireOperator(parts);
       try {
@@ -466,8 +478,8 @@ export function createCore(options: CoreOptions): Core {
       }
       events.emit('queueCounts', countsSnapshot());
       return null;
-    },
-    dismissWorkPrompt: (input) => {
+    }),
+    dismissWorkPrompt: writesCache((input) => {
       const parts = requireConnected();
       const operator = requireOperator(parts);
       try {
@@ -477,24 +489,24 @@ export function createCore(options: CoreOptions): Core {
       }
       events.emit('queueCounts', countsSnapshot());
       return null;
-    },
+    }),
     getAlarms: () =>
       connected ? connected.alarms.state() : { active: [], total: 0, mutedUntil: null, mutedBy: null },
-    acknowledgeAlarms: ({ alertIds }) => {
+    acknowledgeAlarms: writesCache(({ alertIds }) => {
       const parts = requireConnected();
       const operator = requireOperator(parts);
       const state = parts.alarms.acknowledge(alertIds, { id: operator.id, name: operator.name });
       emitAlarmsIfChanged();
       return state;
-    },
-    setAlarmMute: ({ until }) => {
+    }),
+    setAlarmMute: writesCache(({ until }) => {
       const parts = requireConnected();
       const operator = requireOperator(parts);
       const state = parts.alarms.setMute(until, { id: operator.id, name: operator.name });
       emitAlarmsIfChanged();
       return state;
-    },
-    discardAction: ({ mutationId }) => {
+    }),
+    discardAction: writesCache(({ mutationId }) => {
       const parts = requireConnected();
       const operator = requireOperator(parts);
       try {
@@ -504,7 +516,7 @@ export function createCore(options: CoreOptions): Core {
       }
       actionsChanged(parts);
       return null;
-    },
+    }),
   };
 
   connected?.sync.onUpdate((update, snapshot, offsetMs) => {
