@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkRegistry, migrate, NewerDatabaseError, type Migration } from './migrate';
-import { openCacheDatabase } from './open-database';
+import { CORE_WAL_AUTOCHECKPOINT_PAGES, openCacheDatabase } from './open-database';
 
 // A small registry of the same shape as the app's: an outbox first, then a table that is filled later.
 const testMigrations: Migration[] = [
@@ -79,12 +79,13 @@ describe('migrate', () => {
 });
 
 describe('openCacheDatabase', () => {
-  it('creates a WAL database with synchronous=FULL', () => {
+  it('creates a WAL database with synchronous=FULL, leaving checkpoints to the sync’s connection', () => {
     const file = tempDbFile();
     const { db, movedAsideTo } = openCacheDatabase(file, options());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     // 2 = FULL: a confirmed action survives a power cut.
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(CORE_WAL_AUTOCHECKPOINT_PAGES);
     expect(movedAsideTo).toBeNull();
     db.close();
   });
