@@ -21,6 +21,7 @@ import { createManualClock } from '../main/core/clock';
 import { silentLogger } from '../main/core/logger';
 import { shippedRulesConfig } from '../main/core/rules/config';
 import { createRulesEngine, type TickReport } from '../main/core/rules/engine';
+import { DEFAULT_STEP_SLICE_MS } from '../main/core/rules/schedule';
 import {
   alertId,
   alertInsertSql,
@@ -103,14 +104,17 @@ function main(): void {
     const clock = createManualClock(NOW);
     const engine = createRulesEngine({ db, clock, config: shippedRulesConfig(), logger: silentLogger });
     // After the initial sync the engine works off its backlog (every open document to check, every prompt to
-    // raise) a budgeted tick at a time; the schedule runs these back to back, serving the event loop between a
-    // tick's steps (its longest step is how long it holds the thread). Reported apart from steady ticks.
+    // raise) a budgeted tick at a time; the schedule runs these back to back, in steps of a bounded time slice,
+    // serving the event loop between them (the longest step is how long it holds the thread). Taken here as the
+    // schedule takes them, and reported apart from steady ticks.
     const catchUp: number[] = [];
     let catchUpLongestStep = 0;
     let documentsChecked = 0;
     let backlogRaised = 0;
     for (let backlog = true; backlog;) {
-      const report = engine.tick();
+      const run = engine.startTick({ sliceMs: DEFAULT_STEP_SLICE_MS });
+      let report = run.step();
+      while (report === null) report = run.step();
       catchUp.push(report.durationMs);
       catchUpLongestStep = Math.max(catchUpLongestStep, report.longestStepMs);
       documentsChecked += report.documentsChecked;
