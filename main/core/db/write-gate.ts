@@ -9,11 +9,11 @@
  * begins its next page; the core then waits at most for the page being written. The worker waits a
  * bounded time, so a core that stalled while holding the gate cannot stop the sync.
  *
- * The worker also says, in a second slot, while it writes a page. A core write that can wait (the rules'
- * ticks) waits for that page without blocking its thread (`whenWorkerIdle`), so the bridge goes on
- * answering meanwhile, instead of sleeping in SQLite's busy handler, whose sleeps (up to 100 ms) also
- * overshoot the page's end. Each side stores its own slot before it loads the other's, with sequentially
- * consistent atomics (Dekker's order): they cannot both miss each other and write at once.
+ * The worker also says, in a second slot, while it writes a page. A core write that can wait (a step of the
+ * rules' tick, a bridge call that writes) waits for that page without blocking its thread (`whenWorkerIdle`),
+ * so the bridge goes on answering meanwhile, instead of sleeping in SQLite's busy handler, whose sleeps (up
+ * to 100 ms) also overshoot the page's end. Each side stores its own slot before it loads the other's, with
+ * sequentially consistent atomics (Dekker's order): they cannot both miss each other and write at once.
  */
 import type Database from 'better-sqlite3';
 
