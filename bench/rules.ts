@@ -121,9 +121,7 @@ function main(): void {
     let documentsChecked = 0;
     let backlogRaised = 0;
     for (let backlog = true; backlog;) {
-      const run = engine.startTick({ sliceMs: DEFAULT_STEP_SLICE_MS });
-      let report = run.step();
-      while (report === null) report = run.step();
+      const report = engine.tick({ sliceMs: DEFAULT_STEP_SLICE_MS });
       checkpointAsTheSyncDoes();
       catchUp.push(report.durationMs);
       catchUpLongestStep = Math.max(catchUpLongestStep, report.longestStepMs);

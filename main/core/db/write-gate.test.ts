@@ -12,6 +12,25 @@ const pageBeingWritten = (buffer: SharedArrayBuffer): boolean =>
   Atomics.load(new Int32Array(buffer), 1) === 1;
 const dirs: string[] = [];
 
+/**
+ * Another thread (the core's or the worker's) raises a slot of the gate, holds it 300 ms, then lowers it and wakes
+ * whoever waits on it. Resolves once the slot is raised.
+ */
+async function holdOnAnotherThread(buffer: SharedArrayBuffer, slot: 0 | 1): Promise<Worker> {
+  const thread = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
+     const slots = new Int32Array(workerData.buffer);
+     Atomics.add(slots, workerData.slot, 1);
+     parentPort.postMessage('holding');
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+     Atomics.sub(slots, workerData.slot, 1);
+     Atomics.notify(slots, workerData.slot);`,
+    { eval: true, workerData: { buffer, slot } },
+  );
+  await new Promise((resolve) => thread.once('message', resolve));
+  return thread;
+}
+
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -75,17 +94,7 @@ describe('the write gate', () => {
   it('makes the worker wait until the core’s write, on another thread, is done', async () => {
     const gate = createWriteGate();
     // The core's thread announces a write and holds it 300 ms (the worker's side is this thread here).
-    const core = new Worker(
-      `const { workerData, parentPort } = require('node:worker_threads');
-       const writers = new Int32Array(workerData);
-       Atomics.add(writers, 0, 1);
-       parentPort.postMessage('holding');
-       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
-       Atomics.sub(writers, 0, 1);
-       Atomics.notify(writers, 0);`,
-      { eval: true, workerData: gate.buffer },
-    );
-    await new Promise((resolve) => core.once('message', resolve));
+    const core = await holdOnAnotherThread(gate.buffer, 0);
     const started = performance.now();
     const endPage = await beginPageWrite(gate.buffer);
     const waited = performance.now() - started;
@@ -110,17 +119,7 @@ describe('the write gate', () => {
   it('lets a core write wait for the page being written, on another thread, without blocking its own', async () => {
     const gate = createWriteGate();
     // The worker writes a page for 300 ms.
-    const worker = new Worker(
-      `const { workerData, parentPort } = require('node:worker_threads');
-       const slots = new Int32Array(workerData);
-       Atomics.store(slots, 1, 1);
-       parentPort.postMessage('writing');
-       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
-       Atomics.store(slots, 1, 0);
-       Atomics.notify(slots, 1);`,
-      { eval: true, workerData: gate.buffer },
-    );
-    await new Promise((resolve) => worker.once('message', resolve));
+    const worker = await holdOnAnotherThread(gate.buffer, 1);
     const started = performance.now();
     const timerFiredAfter: number[] = [];
     setTimeout(() => timerFiredAfter.push(performance.now() - started), 20);

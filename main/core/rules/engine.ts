@@ -117,9 +117,26 @@ export type RulesCounts = QueueCounts & { dutyItems: number; riskMapAnomalies: n
 export type RulesActionError = { code: 'VALIDATION_FAILED' | 'NOT_FOUND' | 'INVALID_STATE'; message: string };
 export type RulesActionResult<T> = { ok: true; value: T } | { ok: false; error: RulesActionError };
 
+/** The report of a tick that has done nothing yet. */
+export function emptyTickReport(at: number): TickReport {
+  return {
+    at,
+    dataAsOf: null,
+    raised: 0,
+    escalated: 0,
+    resolved: 0,
+    snoozesEnded: 0,
+    followed: 0,
+    documentsChecked: 0,
+    backlog: false,
+    durationMs: 0,
+    longestStepMs: 0,
+  };
+}
+
 export interface RulesEngine {
-  /** Evaluates every rule now, all its steps at once; idempotent. */
-  tick(): TickReport;
+  /** Evaluates every rule now, all its steps one after the other (each within the slice, if given); idempotent. */
+  tick(options?: TickInStepsOptions): TickReport;
   /** The same tick, a step at a time. */
   startTick(options?: TickInStepsOptions): TickInSteps;
   /** Counts for the queues as of the last tick (zeros before the first), with live prompt counts. */
@@ -676,19 +693,7 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
   }
 
   function startTick(options: TickInStepsOptions = {}): TickInSteps {
-    const report: TickReport = {
-      at: clock.now(),
-      dataAsOf: null,
-      raised: 0,
-      escalated: 0,
-      resolved: 0,
-      snoozesEnded: 0,
-      followed: 0,
-      documentsChecked: 0,
-      backlog: false,
-      durationMs: 0,
-      longestStepMs: 0,
-    };
+    const report = emptyTickReport(clock.now());
     const steps = [documentsStep, rulesStep];
     let next = 0;
     return {
@@ -712,8 +717,8 @@ export function createRulesEngine(options: RulesEngineOptions): RulesEngine {
     };
   }
 
-  function tick(): TickReport {
-    const run = startTick();
+  function tick(options: TickInStepsOptions = {}): TickReport {
+    const run = startTick(options);
     for (;;) {
       const report = run.step();
       if (report) return report;

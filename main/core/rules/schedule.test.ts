@@ -3,25 +3,13 @@ import os from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordingLogger } from '../testing/recording-logger';
 import { shippedRulesConfig } from './config';
-import type { TickInSteps, TickInStepsOptions, TickReport } from './engine';
+import { emptyTickReport, type TickInSteps, type TickInStepsOptions, type TickReport } from './engine';
 import { DEFAULT_STEP_SLICE_MS, startRulesSchedule, type RulesSchedule } from './schedule';
 
 const shanghai = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number =>
   Date.UTC(year, month - 1, day, hour - 8, minute, second);
 
-const report = (): TickReport => ({
-  at: 0,
-  dataAsOf: null,
-  raised: 0,
-  escalated: 0,
-  resolved: 0,
-  snoozesEnded: 0,
-  followed: 0,
-  documentsChecked: 0,
-  backlog: false,
-  durationMs: 0,
-  longestStepMs: 0,
-});
+const report = (): TickReport => emptyTickReport(0);
 
 /**
  * An engine whose ticks take two steps (as the real one's), recording each step; `tick` makes each tick's report
